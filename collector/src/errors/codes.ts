@@ -1,0 +1,64 @@
+/**
+ * @module Coded errors: every error Sentinel reports has a stable code, a message template and,
+ * at the API boundary, an HTTP status. Codes are never reused; `docs/errors.md` lists each one
+ * and a parity test keeps the two in step.
+ */
+
+interface ErrorSpec {
+  /** HTTP status when the error crosses the API boundary. */
+  readonly status: number
+  /** Message template; `%s` placeholders are filled in order. */
+  readonly message: string
+}
+
+/** Errors raised by the collector (configuration, start-up, API). */
+export const ERRORS = {
+  SNT_ERR_CONFIG_INVALID: { status: 500, message: 'Invalid configuration: %s' },
+  SNT_ERR_CONFIG_READ: { status: 500, message: 'Cannot read configuration file %s: %s' },
+  SNT_ERR_CONFIG_SECRET: { status: 500, message: 'Cannot resolve secret %s: %s' },
+  SNT_ERR_LISTEN: { status: 500, message: 'Cannot listen on %s: %s' },
+  SNT_ERR_SPOOL_OPEN: { status: 500, message: 'Cannot open spool at %s: %s' },
+  SNT_ERR_SPOOL_FULL: { status: 503, message: 'Spool is full (%s of %s bytes used)' },
+  SNT_ERR_API_BAD_REQUEST: { status: 400, message: 'Bad request: %s' },
+  SNT_ERR_API_NOT_READY: { status: 503, message: 'Not ready: %s' },
+} as const satisfies Record<string, ErrorSpec>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/**
+ * Codes parsers put in `error.code` of the events they could not fully parse.
+ * The event still flows on with `event.original` kept.
+ */
+export const PARSE_ERRORS = {
+  SNT_PARSE_EMPTY: 'Empty message',
+  SNT_PARSE_PRI: 'Missing or invalid PRI part',
+  SNT_PARSE_RFC5424_HEADER: 'Invalid RFC 5424 header',
+  SNT_PARSE_RFC5424_SD: 'Invalid RFC 5424 structured data',
+  SNT_PARSE_RFC3164_HEADER: 'Invalid RFC 3164 header',
+  SNT_PARSE_TIMESTAMP: 'Invalid timestamp',
+  SNT_PARSE_CEF: 'Invalid CEF message',
+  SNT_PARSE_LEEF: 'Invalid LEEF message',
+  SNT_PARSE_JSON: 'Invalid JSON message',
+  SNT_PARSE_FORMAT: 'Message does not match the listener format',
+  SNT_PARSE_INTERNAL: 'Parser failed unexpectedly',
+} as const
+
+export type ParseErrorCode = keyof typeof PARSE_ERRORS
+
+/** An error with a stable code; `status` is what the API answers. */
+export class SentinelError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+
+  constructor(code: ErrorCode, args: readonly string[] = [], options?: { cause?: unknown }) {
+    super(formatMessage(ERRORS[code].message, args), options)
+    this.name = 'SentinelError'
+    this.code = code
+    this.status = ERRORS[code].status
+  }
+}
+
+function formatMessage(template: string, args: readonly string[]): string {
+  let i = 0
+  return template.replace(/%s/g, () => args[i++] ?? '')
+}
