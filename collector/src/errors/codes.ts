@@ -22,6 +22,8 @@ export const ERRORS = {
   SNT_ERR_SPOOL_LOCKED: { status: 500, message: 'Spool at %s is in use by process %s' },
   SNT_ERR_SPOOL_FULL: { status: 503, message: 'Spool is full (%s of %s bytes used)' },
   SNT_ERR_API_BAD_REQUEST: { status: 400, message: 'Bad request: %s' },
+  SNT_ERR_API_NOT_FOUND: { status: 404, message: 'No route %s %s' },
+  SNT_ERR_INTERNAL: { status: 500, message: 'Internal error: %s' },
   SNT_ERR_API_NOT_READY: { status: 503, message: 'Not ready: %s' },
 } as const satisfies Record<string, ErrorSpec>
 

@@ -55,7 +55,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
     }),
     parsedEvents: new Counter({
       name: 'sentinel_component_parsed_events_total',
-      help: 'Records turned into events, by the format that parsed them (errors included as format "error").',
+      help: 'Records turned into events, by the parser that produced them; failures are also in sentinel_component_errors_total.',
       labelNames: ['component_id', 'format'],
       registers,
     }),

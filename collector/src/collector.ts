@@ -1,0 +1,149 @@
+/**
+ * @module The collector: assembles the stages of DESIGN.md's data flow (sources -> pipeline ->
+ * spool, with the API beside them) from a validated config, and takes them down in the reverse
+ * order so that everything read is in the spool before the process exits.
+ */
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApi } from './api/server.js'
+import type { CollectorConfig } from './config/schema.js'
+import { SentinelError } from './errors/codes.js'
+import { parseRecord } from './parse/index.js'
+import { Pipeline } from './pipeline/pipeline.js'
+import { RecentEvents } from './pipeline/recent-events.js'
+import type { Source } from './sources/source.js'
+import { createSyslogSource } from './sources/syslog/source.js'
+import { Spool } from './spool/spool.js'
+import type { Logger } from './telemetry/logger.js'
+import { createMetrics, type CollectorMetrics } from './telemetry/metrics.js'
+import { spoolMetricsSampler } from './telemetry/spool-metrics.js'
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+export const COLLECTOR_VERSION = version
+
+export interface RunningCollector {
+  readonly metrics: CollectorMetrics
+  readonly spool: Spool
+  /** Bound addresses by listener name, plus `api`. */
+  addresses(): Record<string, { host: string; port: number } | undefined>
+  /** Stop accepting, write everything read to the spool, close. Idempotent. */
+  stop(): Promise<void>
+}
+
+/** Start every stage; rejects (after undoing what it started) when a listener or the spool fails. */
+export async function startCollector(config: CollectorConfig, logger: Logger): Promise<RunningCollector> {
+  const metrics = createMetrics()
+  const spoolDir = resolve(config.data_dir, 'spool')
+  const spool = await Spool.open({
+    dir: spoolDir,
+    maxBytes: config.spool.max_bytes,
+    segmentBytes: config.spool.segment_bytes,
+    whenFull: config.spool.when_full,
+    fsyncIntervalMs: config.spool.fsync_interval_ms,
+  })
+  const recent = new RecentEvents(config.api.recent_events)
+  const pipeline = new Pipeline(
+    { batchMaxEvents: config.pipeline.batch_max_events, maxPendingEvents: config.pipeline.max_pending_events },
+    { spool, parse: (record) => parseRecord(record), metrics, logger, recent },
+  )
+  const sources: Source[] = Object.entries(config.sources).map(([id, source]) =>
+    createSyslogSource(id, source, { port: pipeline, metrics, logger }),
+  )
+  const sampleSpool = spoolMetricsSampler(metrics, () => spool.stats())
+  let ready = false
+  const api = await buildApi({
+    version,
+    registry: metrics.registry,
+    recent,
+    spoolId: () => spool.id,
+    beforeScrape: () => {
+      sampleSpool()
+      metrics.pipelinePending.set(pipeline.pending)
+      for (const source of sources) (source as Partial<MetricsRefresher>).collectMetrics?.()
+    },
+    readiness: () => {
+      if (!ready) return { ready: false, reason: 'starting or stopping' }
+      if (spool.isFull()) return { ready: false, reason: 'spool is full', retryAfterSecs: 5 }
+      return { ready: true }
+    },
+  })
+
+  const started: Source[] = []
+  try {
+    for (const source of sources) {
+      await source.start()
+      started.push(source)
+    }
+    await listenApi(api, config.api.listen)
+  } catch (error) {
+    await Promise.allSettled(started.map((s) => s.stop()))
+    await api.close()
+    await spool.close()
+    throw error
+  }
+  ready = true
+  logStartup(logger, config, sources, api, spoolDir)
+
+  let stopping: Promise<void> | undefined
+  return {
+    metrics,
+    spool,
+    addresses: () => ({
+      ...Object.fromEntries(sources.map((s) => [s.id, s.address()])),
+      api: apiAddress(api),
+    }),
+    stop: () =>
+      (stopping ??= (async () => {
+        ready = false
+        await Promise.allSettled(sources.map((s) => s.stop()))
+        await pipeline.flush()
+        await api.close()
+        await spool.close()
+        logger.info({ spool_next_seq: spool.stats().nextSeq }, 'Collector stopped; everything read is in the spool.')
+      })()),
+  }
+}
+
+/** Sources that sample kernel counters (UDP drops) implement this. */
+interface MetricsRefresher {
+  collectMetrics(): void
+}
+
+async function listenApi(api: FastifyInstance, listen: string): Promise<void> {
+  const at = listen.lastIndexOf(':')
+  const host = listen.slice(0, at).replace(/^\[|\]$/g, '')
+  const port = Number(listen.slice(at + 1))
+  try {
+    await api.listen({ host, port })
+  } catch (error) {
+    throw new SentinelError('SNT_ERR_LISTEN', [`http:${listen}`, (error as Error).message], { cause: error })
+  }
+}
+
+function apiAddress(api: FastifyInstance): { host: string; port: number } | undefined {
+  const address = api.server.address()
+  return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined
+}
+
+function logStartup(
+  logger: Logger,
+  config: CollectorConfig,
+  sources: readonly Source[],
+  api: FastifyInstance,
+  spoolDir: string,
+): void {
+  for (const source of sources) {
+    const bound = source.address()
+    logger.info({ source_id: source.id, listen: config.sources[source.id]?.listen, port: bound?.port }, 'Listening.')
+  }
+  const http = apiAddress(api)
+  logger.info(
+    { api: http ? `http://${http.host}:${http.port}` : config.api.listen, spool: spoolDir, version },
+    'Collector ready: health at /health/ready, metrics at /metrics, recent events at /api/v1/events.',
+  )
+  logger.warn(
+    { spool: join(spoolDir), quota_bytes: config.spool.max_bytes, when_full: config.spool.when_full },
+    'No outputs are configured (Elasticsearch, Splunk HEC, Alertmanager are off): events are kept in the spool up to its quota.',
+  )
+}
