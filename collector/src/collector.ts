@@ -12,8 +12,7 @@ import { SentinelError } from './errors/codes.js'
 import { parseRecord } from './parse/index.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
-import type { Source } from './sources/source.js'
-import { createSyslogSource } from './sources/syslog/source.js'
+import { createSyslogSource, type SyslogSource } from './sources/syslog/source.js'
 import { Spool } from './spool/spool.js'
 import type { Logger } from './telemetry/logger.js'
 import { createMetrics, type CollectorMetrics } from './telemetry/metrics.js'
@@ -47,7 +46,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     { batchMaxEvents: config.pipeline.batch_max_events, maxPendingEvents: config.pipeline.max_pending_events },
     { spool, parse: (record) => parseRecord(record), metrics, logger, recent },
   )
-  const sources: Source[] = Object.entries(config.sources).map(([id, source]) =>
+  const sources: SyslogSource[] = Object.entries(config.sources).map(([id, source]) =>
     createSyslogSource(id, source, { port: pipeline, metrics, logger }),
   )
   const sampleSpool = spoolMetricsSampler(metrics, () => spool.stats())
@@ -60,7 +59,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     beforeScrape: () => {
       sampleSpool()
       metrics.pipelinePending.set(pipeline.pending)
-      for (const source of sources) (source as Partial<MetricsRefresher>).collectMetrics?.()
+      for (const source of sources) source.collectMetrics?.()
     },
     readiness: () => {
       if (!ready) return { ready: false, reason: 'starting or stopping' }
@@ -69,7 +68,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     },
   })
 
-  const started: Source[] = []
+  const started: SyslogSource[] = []
   try {
     for (const source of sources) {
       await source.start()
@@ -105,11 +104,6 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   }
 }
 
-/** Sources that sample kernel counters (UDP drops) implement this. */
-interface MetricsRefresher {
-  collectMetrics(): void
-}
-
 async function listenApi(api: FastifyInstance, listen: string): Promise<void> {
   const at = listen.lastIndexOf(':')
   const host = listen.slice(0, at).replace(/^\[|\]$/g, '')
@@ -129,7 +123,7 @@ function apiAddress(api: FastifyInstance): { host: string; port: number } | unde
 function logStartup(
   logger: Logger,
   config: CollectorConfig,
-  sources: readonly Source[],
+  sources: readonly SyslogSource[],
   api: FastifyInstance,
   spoolDir: string,
 ): void {

@@ -26,7 +26,8 @@ export const SyslogSourceConfig = Type.Object(
     type: Type.Literal('syslog'),
     listen: Type.String({
       pattern: LISTEN_PATTERN,
-      description: '<protocol>:<host>:<port> with protocol udp, tcp or tls (RFC 5425), e.g. tcp:0.0.0.0:5514.',
+      description:
+        '<protocol>:<host>:<port> with protocol udp, tcp or tls (RFC 5425), e.g. tcp:0.0.0.0:5514.',
     }),
     format: Type.Union(
       PARSE_FORMATS.map((f) => Type.Literal(f)),
