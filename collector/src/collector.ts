@@ -82,7 +82,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     throw error
   }
   ready = true
-  logStartup(logger, config, sources, api, spoolDir)
+  logStartup(logger, config, api, spoolDir)
 
   let stopping: Promise<void> | undefined
   return {
@@ -123,14 +123,9 @@ function apiAddress(api: FastifyInstance): { host: string; port: number } | unde
 function logStartup(
   logger: Logger,
   config: CollectorConfig,
-  sources: readonly SyslogSource[],
   api: FastifyInstance,
   spoolDir: string,
 ): void {
-  for (const source of sources) {
-    const bound = source.address()
-    logger.info({ source_id: source.id, listen: config.sources[source.id]?.listen, port: bound?.port }, 'Listening.')
-  }
   const http = apiAddress(api)
   logger.info(
     { api: http ? `http://${http.host}:${http.port}` : config.api.listen, spool: spoolDir, version },

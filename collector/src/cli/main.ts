@@ -35,12 +35,15 @@ program
     const config = await loadConfig(options.config ?? process.env.SENTINEL_CONFIG)
     const logger = createLogger(config.log_level)
     const collector = await startCollector(config, logger)
-    let signals = 0
-    const shutdown = (signal: string) => {
-      if (++signals > 1) {
-        logger.warn({ signal }, 'Second signal; exiting without waiting.')
+    let stopping = false
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second Ctrl-C means "now"; a repeated SIGTERM (supervisors resend it) waits for the flush.
+        if (signal !== 'SIGINT') return
+        logger.warn({ signal }, 'Second interrupt; exiting without waiting for the spool flush.')
         process.exit(130)
       }
+      stopping = true
       logger.info({ signal }, 'Stopping: no new connections; writing what was read to the spool.')
       setTimeout(() => {
         logger.error({ timeout_ms: STOP_TIMEOUT_MS }, 'Graceful stop timed out; exiting.')
