@@ -43,7 +43,11 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   })
   const recent = new RecentEvents(config.api.recent_events)
   const pipeline = new Pipeline(
-    { batchMaxEvents: config.pipeline.batch_max_events, maxPendingEvents: config.pipeline.max_pending_events },
+    {
+      batchMaxEvents: config.pipeline.batch_max_events,
+      batchMaxBytes: config.pipeline.batch_max_bytes,
+      maxPendingEvents: config.pipeline.max_pending_events,
+    },
     { spool, parse: (record) => parseRecord(record), metrics, logger, recent },
   )
   const sources: SyslogSource[] = Object.entries(config.sources).map(([id, source]) =>
@@ -99,7 +103,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
         await pipeline.flush()
         await api.close()
         await spool.close()
-        logger.info({ spool_next_seq: spool.stats().nextSeq }, 'Collector stopped; everything read is in the spool.')
+        logger.info(
+          { spool_next_seq: spool.stats().nextSeq },
+          'Collector stopped; everything read is in the spool.',
+        )
       })()),
   }
 }
@@ -120,12 +127,7 @@ function apiAddress(api: FastifyInstance): { host: string; port: number } | unde
   return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined
 }
 
-function logStartup(
-  logger: Logger,
-  config: CollectorConfig,
-  api: FastifyInstance,
-  spoolDir: string,
-): void {
+function logStartup(logger: Logger, config: CollectorConfig, api: FastifyInstance, spoolDir: string): void {
   const http = apiAddress(api)
   logger.info(
     { api: http ? `http://${http.host}:${http.port}` : config.api.listen, spool: spoolDir, version },

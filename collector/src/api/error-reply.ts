@@ -2,6 +2,9 @@
 import { Type } from '@sinclair/typebox'
 
 export const ErrorReply = Type.Object(
-  { code: Type.String({ description: 'Stable error code, listed in docs/errors.md.' }), message: Type.String() },
+  {
+    code: Type.String({ description: 'Stable error code, listed in docs/errors.md.' }),
+    message: Type.String(),
+  },
   { $id: 'ErrorReply' },
 )

@@ -9,9 +9,13 @@ export const EventsQuery = Type.Object(
     source_id: Type.Optional(Type.String({ description: 'Listener name (sentinel.source_id).' })),
     'host.name': Type.Optional(Type.String()),
     'log.level': Type.Optional(Type.String({ description: 'e.g. error, warning, informational.' })),
-    'event.kind': Type.Optional(Type.String({ description: 'event, or pipeline_error for records that failed to parse.' })),
+    'event.kind': Type.Optional(
+      Type.String({ description: 'event, or pipeline_error for records that failed to parse.' }),
+    ),
     q: Type.Optional(Type.String({ maxLength: 512, description: 'Case-insensitive substring of message.' })),
-    since: Type.Optional(Type.String({ format: 'date-time', description: 'Only events with @timestamp at or after.' })),
+    since: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Only events with @timestamp at or after.' }),
+    ),
   },
   { additionalProperties: false },
 )

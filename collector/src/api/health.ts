@@ -27,7 +27,10 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
     {
       schema: {
         summary: 'Listeners are bound, the spool is open and has room.',
-        response: { 200: HealthReply, 503: Type.Object({ code: Type.String(), message: Type.String(), status: Type.String() }) },
+        response: {
+          200: HealthReply,
+          503: Type.Object({ code: Type.String(), message: Type.String(), status: Type.String() }),
+        },
       },
     },
     async (_request, reply) => {

@@ -33,7 +33,11 @@ test('liveness always answers 200; readiness answers 503 with a code, and Retry-
   const reply = await full.app.inject('/health/ready')
   assert.equal(reply.statusCode, 503)
   assert.equal(reply.headers['retry-after'], '5')
-  assert.deepEqual(reply.json(), { status: 'not_ready', code: 'SNT_ERR_API_NOT_READY', message: 'Not ready: spool is full' })
+  assert.deepEqual(reply.json(), {
+    status: 'not_ready',
+    code: 'SNT_ERR_API_NOT_READY',
+    message: 'Not ready: spool is full',
+  })
 })
 
 test('/metrics refreshes sampled values first and serves the Prometheus text format', async (t) => {
@@ -51,11 +55,21 @@ test('/api/v1/events returns ids derived from the spool position, newest first, 
   const { app, recent } = await api()
   t.after(() => app.close())
   const doc = (n: number, host: string) =>
-    Buffer.from(JSON.stringify({ '@timestamp': '2026-11-21T10:00:00.000Z', message: `m${n}`, host: { name: host }, sentinel: {} }))
+    Buffer.from(
+      JSON.stringify({
+        '@timestamp': '2026-11-21T10:00:00.000Z',
+        message: `m${n}`,
+        host: { name: host },
+        sentinel: {},
+      }),
+    )
   recent.add(7, [doc(0, 'a'), doc(1, 'b'), doc(2, 'a')])
   const reply = await app.inject('/api/v1/events?host.name=a&limit=5')
   assert.equal(reply.statusCode, 200)
-  const body = reply.json() as { events: { id: string; seq: number; event: { message: string } }[]; window: number }
+  const body = reply.json() as {
+    events: { id: string; seq: number; event: { message: string } }[]
+    window: number
+  }
   assert.deepEqual(
     body.events.map((e) => [e.id, e.seq, e.event.message]),
     [
@@ -85,9 +99,17 @@ test('bad requests get a 400 with a code and the reason; unknown routes a coded 
 test('/openapi.json describes every route with its schemas', async (t) => {
   const { app } = await api()
   t.after(() => app.close())
-  const doc = (await app.inject('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> }
+  const doc = (await app.inject('/openapi.json')).json() as {
+    openapi: string
+    paths: Record<string, unknown>
+  }
   assert.equal(doc.openapi, '3.0.3')
-  assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/v1/events', '/health/live', '/health/ready', '/metrics'])
+  assert.deepEqual(Object.keys(doc.paths).sort(), [
+    '/api/v1/events',
+    '/health/live',
+    '/health/ready',
+    '/metrics',
+  ])
   const events = doc.paths['/api/v1/events'] as { get: { parameters: { name: string }[] } }
   assert.ok(events.get.parameters.some((p) => p.name === 'host.name'))
 })

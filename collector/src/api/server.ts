@@ -14,7 +14,10 @@ export type ApiOptions = HealthOptions & MetricsOptions & EventsOptions & { vers
 
 /** Build the API (not listening yet); tests use `app.inject`. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
-  const app = fastify({ logger: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } })
+  const app = fastify({
+    logger: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
+  })
   app.addSchema(ErrorReply)
   await app.register(swagger, {
     openapi: {
@@ -28,7 +31,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   })
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.validation) {
-      return reply.code(400).send({ code: 'SNT_ERR_API_BAD_REQUEST', message: `Bad request: ${error.message}` })
+      return reply
+        .code(400)
+        .send({ code: 'SNT_ERR_API_BAD_REQUEST', message: `Bad request: ${error.message}` })
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
     return reply.code(status).send({ code: error.code ?? 'SNT_ERR_INTERNAL', message: error.message })

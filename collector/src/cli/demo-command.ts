@@ -15,7 +15,8 @@ export interface DemoOptions {
 
 /** Send `count` messages at `rate`/s; TCP uses octet counting (RFC 6587). Resolves with the number sent. */
 export async function runDemo(options: DemoOptions, log: (line: string) => void): Promise<number> {
-  const udp = options.protocol !== 'tcp' ? createSocket(options.host.includes(':') ? 'udp6' : 'udp4') : undefined
+  const udp =
+    options.protocol !== 'tcp' ? createSocket(options.host.includes(':') ? 'udp6' : 'udp4') : undefined
   const tcp = options.protocol !== 'udp' ? await openTcp(options.host, options.port) : undefined
   const perTick = Math.max(1, Math.round(options.rate / 10))
   let sent = 0

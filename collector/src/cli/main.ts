@@ -18,7 +18,8 @@ const STOP_TIMEOUT_MS = 15_000
 function integer(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value)
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`)
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`)
     return n
   }
 }
@@ -100,14 +101,25 @@ program
   .addOption(new Option('--protocol <protocol>', 'transport').choices(['udp', 'tcp', 'both']).default('both'))
   .option('--rate <n>', 'messages per second', integer('--rate', 1), 200)
   .option('--count <n>', 'messages to send', integer('--count', 1), 2000)
-  .action(async (options: { host: string; port: number; protocol: 'udp' | 'tcp' | 'both'; rate: number; count: number }) => {
-    const sent = await runDemo(options, (line) => process.stderr.write(`${line}\n`))
-    process.stdout.write(`sent ${sent} messages to ${options.host}:${options.port} (${options.protocol})\n`)
-  })
+  .action(
+    async (options: {
+      host: string
+      port: number
+      protocol: 'udp' | 'tcp' | 'both'
+      rate: number
+      count: number
+    }) => {
+      const sent = await runDemo(options, (line) => process.stderr.write(`${line}\n`))
+      process.stdout.write(`sent ${sent} messages to ${options.host}:${options.port} (${options.protocol})\n`)
+    },
+  )
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof SentinelError) process.stderr.write(`sentinel: ${error.code}: ${error.message}\n`)
   else if (error instanceof InvalidArgumentError) process.stderr.write(`sentinel: ${error.message}\n`)
-  else process.stderr.write(`sentinel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  else
+    process.stderr.write(
+      `sentinel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
   process.exit(1)
 })

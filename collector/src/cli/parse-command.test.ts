@@ -4,7 +4,10 @@ import { test } from 'node:test'
 import type { SentinelEvent } from '../event/sentinel-event.js'
 import { runParseCommand } from './parse-command.js'
 
-async function parseLines(chunks: Buffer[], options: Parameters<typeof runParseCommand>[2] = { format: 'auto', timezone: 'UTC' }) {
+async function parseLines(
+  chunks: Buffer[],
+  options: Parameters<typeof runParseCommand>[2] = { format: 'auto', timezone: 'UTC' },
+) {
   const output = new PassThrough()
   let text = ''
   output.on('data', (chunk: Buffer) => (text += chunk.toString()))
@@ -25,11 +28,18 @@ test('one document per input line, in order, with errors as documents and CRLF h
   ]
   // Split the input at awkward places: lines must not depend on chunk boundaries.
   const joined = Buffer.from(input.join(''))
-  const { count, events } = await parseLines([joined.subarray(0, 7), joined.subarray(7, 150), joined.subarray(150)])
+  const { count, events } = await parseLines([
+    joined.subarray(0, 7),
+    joined.subarray(7, 150),
+    joined.subarray(150),
+  ])
   assert.equal(count, 5)
   assert.equal(events.length, 5)
   assert.equal(events[0]?.host?.name, 'mymachine')
-  assert.equal(events[0]?.event?.original, '<34>Oct 11 22:14:15 mymachine su: failed for lonvick on /dev/pts/8')
+  assert.equal(
+    events[0]?.event?.original,
+    '<34>Oct 11 22:14:15 mymachine su: failed for lonvick on /dev/pts/8',
+  )
   assert.equal(events[1]?.event?.kind, 'pipeline_error')
   assert.equal(events[1]?.error?.code, 'SNT_PARSE_EMPTY')
   assert.equal(events[2]?.log?.syslog?.msgid, 'ID47')
@@ -47,12 +57,19 @@ test('--year and --timezone apply to RFC 3164 stamps; --format pins the parser',
     year: 2019,
   })
   assert.equal(events[0]?.['@timestamp'], '2019-07-04T16:00:00.000Z')
-  const pinned = await parseLines([Buffer.from('<13>Jul  4 12:00:00 host app: hi\n')], { format: 'cef', timezone: 'UTC' })
+  const pinned = await parseLines([Buffer.from('<13>Jul  4 12:00:00 host app: hi\n')], {
+    format: 'cef',
+    timezone: 'UTC',
+  })
   assert.equal(pinned.events[0]?.event?.kind, 'pipeline_error')
 })
 
 test('invalid UTF-8 is kept byte-exact and a last line without newline still counts', async () => {
-  const bad = Buffer.concat([Buffer.from('<13>Nov 21 10:00:00 host app: caf'), Buffer.from([0xe9, 0xff]), Buffer.from('!')])
+  const bad = Buffer.concat([
+    Buffer.from('<13>Nov 21 10:00:00 host app: caf'),
+    Buffer.from([0xe9, 0xff]),
+    Buffer.from('!'),
+  ])
   const { events } = await parseLines([bad])
   assert.equal(events.length, 1)
   assert.equal(Buffer.from(String(events[0]?.sentinel.original_base64), 'base64').equals(bad), true)

@@ -13,8 +13,17 @@ export interface ParseCommandOptions {
 }
 
 /** Split stdin on LF (a CR before it is dropped) and parse each line; resolves at end of input. */
-export async function runParseCommand(input: Readable, output: Writable, options: ParseCommandOptions): Promise<number> {
-  const context: SourceContext = { sourceId: 'stdin', transport: 'stdin', format: options.format, timezone: options.timezone }
+export async function runParseCommand(
+  input: Readable,
+  output: Writable,
+  options: ParseCommandOptions,
+): Promise<number> {
+  const context: SourceContext = {
+    sourceId: 'stdin',
+    transport: 'stdin',
+    format: options.format,
+    timezone: options.timezone,
+  }
   const parseOptions = options.year === undefined ? {} : { year: options.year }
   let carry: Buffer = Buffer.alloc(0)
   let lines = 0

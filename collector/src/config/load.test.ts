@@ -77,8 +77,12 @@ test('every schema problem is reported at once, each naming its path and what wa
     'spool.max_bytes',
     'spool.when_full',
   ])
-  assert.ok(problems.some((p) => p.includes('expected one of "block", "drop_newest", "drop_oldest" (got "maybe")')))
-  assert.ok(problems.some((p) => p.startsWith('sources.fw.bogus: unknown key (expected one of: type, listen')))
+  assert.ok(
+    problems.some((p) => p.includes('expected one of "block", "drop_newest", "drop_oldest" (got "maybe")')),
+  )
+  assert.ok(
+    problems.some((p) => p.startsWith('sources.fw.bogus: unknown key (expected one of: type, listen')),
+  )
   assert.ok(problems.some((p) => p === 'spool.max_bytes: expected integer (got "ten")'))
 })
 
@@ -96,8 +100,16 @@ test('semantic checks: time zone, port range, tls block, duplicate listeners', (
       {},
     ),
   )
-  assert.ok(problems.includes('sources.a.listen: expected <udp|tcp|tls>:<host>:<port> with a port up to 65535 (got "tls:0.0.0.0:99999")'))
-  assert.ok(problems.includes('sources.a.timezone: expected an IANA time zone such as UTC or Europe/Berlin (got "Mars/Olympus")'))
+  assert.ok(
+    problems.includes(
+      'sources.a.listen: expected <udp|tcp|tls>:<host>:<port> with a port up to 65535 (got "tls:0.0.0.0:99999")',
+    ),
+  )
+  assert.ok(
+    problems.includes(
+      'sources.a.timezone: expected an IANA time zone such as UTC or Europe/Berlin (got "Mars/Olympus")',
+    ),
+  )
   assert.ok(problems.includes('sources.c.listen: same address as sources.b.listen'))
   assert.ok(problems.includes('sources.d.tls: required when listen is tls:...'))
 })
@@ -109,7 +121,10 @@ test('secrets come from the environment or a file, and a missing one names its p
   const yaml = (passphrase: string) =>
     `sources:\n  t:\n    type: syslog\n    listen: tls:127.0.0.1:0\n    tls: { cert_file: /c, key_file: /k, key_passphrase: "${passphrase}" }\n`
   assert.equal(parseConfig(yaml(`\${file:${keyFile}}`), 'f', {}).sources.t?.tls?.key_passphrase, 's3cret')
-  assert.equal(parseConfig(yaml('${env:PASS}'), 'f', { PASS: 'from-env' }).sources.t?.tls?.key_passphrase, 'from-env')
+  assert.equal(
+    parseConfig(yaml('${env:PASS}'), 'f', { PASS: 'from-env' }).sources.t?.tls?.key_passphrase,
+    'from-env',
+  )
   assert.equal(parseConfig(yaml('$${env:PASS}'), 'f', {}).sources.t?.tls?.key_passphrase, '${env:PASS}')
   assert.throws(() => parseConfig(yaml('${env:MISSING}'), 'f', {}), {
     code: 'SNT_ERR_CONFIG_SECRET',
@@ -122,6 +137,22 @@ test('YAML syntax errors and unreadable files are reported with their origin', a
     code: 'SNT_ERR_CONFIG_INVALID',
     message: /bad\.yaml: not valid YAML/,
   })
-  assert.throws(() => parseConfig('- a list', 'list.yaml', {}), { message: /expected a mapping at the top level/ })
+  assert.throws(() => parseConfig('- a list', 'list.yaml', {}), {
+    message: /expected a mapping at the top level/,
+  })
   await assert.rejects(loadConfig('/nonexistent/sentinel.yaml', {}), { code: 'SNT_ERR_CONFIG_READ' })
+})
+
+test('a spool write must fit in a segment and the quota must hold two segments', () => {
+  const problems = problemsOf(() =>
+    parseConfig(
+      'pipeline: { batch_max_bytes: 2097152 }\nspool: { max_bytes: 1048576, segment_bytes: 1048576 }\n',
+      'f',
+      {},
+    ),
+  )
+  assert.deepEqual(problems, [
+    'pipeline.batch_max_bytes: must be at most spool.segment_bytes (1048576) (got 2097152)',
+    'spool.max_bytes: must be at least twice spool.segment_bytes (2097152) so a full segment can be freed while the next fills (got 1048576)',
+  ])
 })

@@ -20,7 +20,10 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    throw new SentinelError('SNT_ERR_CONFIG_READ', [path, error instanceof Error ? error.message : String(error)])
+    throw new SentinelError('SNT_ERR_CONFIG_READ', [
+      path,
+      error instanceof Error ? error.message : String(error),
+    ])
   }
   return parseConfig(text, path, env)
 }
@@ -31,7 +34,11 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
  * @example
  * parseConfig('sources:\n  fw:\n    type: syslog\n    listen: udp:0.0.0.0:514\n', 'inline')
  */
-export function parseConfig(text: string, origin: string, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+export function parseConfig(
+  text: string,
+  origin: string,
+  env: NodeJS.ProcessEnv = process.env,
+): CollectorConfig {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
     const details = document.errors.map((e) => e.message.split('\n')[0]).join('; ')
@@ -59,15 +66,29 @@ function invalid(origin: string, problems: string[]): SentinelError {
 /** Checks JSON Schema cannot express: time zones, TLS presence, duplicate listeners. */
 function checkSemantics(config: CollectorConfig): string[] {
   const problems: string[] = []
+  if (config.pipeline.batch_max_bytes > config.spool.segment_bytes) {
+    problems.push(
+      `pipeline.batch_max_bytes: must be at most spool.segment_bytes (${config.spool.segment_bytes}) (got ${config.pipeline.batch_max_bytes})`,
+    )
+  }
+  if (config.spool.max_bytes < 2 * config.spool.segment_bytes) {
+    problems.push(
+      `spool.max_bytes: must be at least twice spool.segment_bytes (${2 * config.spool.segment_bytes}) so a full segment can be freed while the next fills (got ${config.spool.max_bytes})`,
+    )
+  }
   const seen = new Map<string, string>()
   for (const [id, source] of Object.entries(config.sources)) {
     const path = `sources.${id}`
     const listen = parseListen(source.listen)
     if (!listen) {
-      problems.push(`${path}.listen: expected <udp|tcp|tls>:<host>:<port> with a port up to 65535 (got "${source.listen}")`)
+      problems.push(
+        `${path}.listen: expected <udp|tcp|tls>:<host>:<port> with a port up to 65535 (got "${source.listen}")`,
+      )
     } else {
-      if (listen.protocol === 'tls' && !source.tls) problems.push(`${path}.tls: required when listen is tls:...`)
-      if (listen.protocol !== 'tls' && source.tls) problems.push(`${path}.tls: only valid with a tls: listener`)
+      if (listen.protocol === 'tls' && !source.tls)
+        problems.push(`${path}.tls: required when listen is tls:...`)
+      if (listen.protocol !== 'tls' && source.tls)
+        problems.push(`${path}.tls: only valid with a tls: listener`)
       // UDP and TCP may share a port number; two listeners of one protocol may not.
       const key = `${listen.protocol === 'udp' ? 'udp' : 'tcp'}:${listen.host}:${listen.port}`
       const other = seen.get(key)
@@ -75,7 +96,9 @@ function checkSemantics(config: CollectorConfig): string[] {
       seen.set(key, id)
     }
     if (!isTimeZone(source.timezone)) {
-      problems.push(`${path}.timezone: expected an IANA time zone such as UTC or Europe/Berlin (got "${source.timezone}")`)
+      problems.push(
+        `${path}.timezone: expected an IANA time zone such as UTC or Europe/Berlin (got "${source.timezone}")`,
+      )
     }
   }
   return problems
@@ -107,7 +130,11 @@ function describeError(error: ErrorObject): string {
   const path = toDottedPath(error.instancePath)
   const at = (child: string) => (path ? `${path}.${child}` : child)
   const got = ` (got ${JSON.stringify(error.data)})`
-  const schema = (error.parentSchema ?? {}) as { description?: string; anyOf?: { const?: unknown }[]; properties?: object }
+  const schema = (error.parentSchema ?? {}) as {
+    description?: string
+    anyOf?: { const?: unknown }[]
+    properties?: object
+  }
   switch (error.keyword) {
     case 'required':
       return `${at(String(error.params.missingProperty))}: required`

@@ -11,7 +11,8 @@ interface Row {
 }
 
 function typeOf(schema: TSchema): string {
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).map((s) => `\`${String(s.const)}\``).join(' \\| ')
+  if (Array.isArray(schema.anyOf))
+    return (schema.anyOf as TSchema[]).map((s) => `\`${String(s.const)}\``).join(' \\| ')
   if (schema.const !== undefined) return `\`${String(schema.const)}\``
   return String(schema.type ?? 'object')
 }

@@ -57,6 +57,11 @@ export const PipelineConfig = Type.Object(
       default: 2_000,
       description: 'Most records parsed and written to the spool in one batch (one disk write).',
     }),
+    batch_max_bytes: Type.Integer({
+      minimum: 4096,
+      default: 4 * 1024 * 1024,
+      description: 'Most bytes of serialised events in one spool write. At most spool.segment_bytes.',
+    }),
     max_pending_events: Type.Integer({
       minimum: 1,
       default: 50_000,

@@ -56,7 +56,8 @@ export type ParseErrorCode = keyof typeof PARSE_ERRORS
 export const RECEIVE_ERRORS = {
   SNT_FRAMING_OCTET_COUNT: 'Invalid octet count (RFC 6587); switched to newline framing for this connection',
   SNT_FRAMING_INCOMPLETE: 'Connection closed after an octet count, before any message byte',
-  SNT_SOURCE_TLS_HANDSHAKE: 'TLS handshake with a sender failed (bad or missing client certificate, protocol)',
+  SNT_SOURCE_TLS_HANDSHAKE:
+    'TLS handshake with a sender failed (bad or missing client certificate, protocol)',
   SNT_SOURCE_MAX_CONNECTIONS: 'Connection refused: the listener is at max_connections',
   SNT_SOURCE_SOCKET: 'Socket error on a connection or the listening socket',
 } as const

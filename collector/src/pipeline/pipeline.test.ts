@@ -17,14 +17,23 @@ const context: SourceContext = { sourceId: 'syslog_tcp', transport: 'tcp', forma
 const silent = pino({ level: 'silent' })
 
 function record(text: string): RawRecord {
-  return { data: Buffer.from(text), receivedAt: Date.now(), peerAddress: '127.0.0.1', peerPort: 40000, context }
+  return {
+    data: Buffer.from(text),
+    receivedAt: Date.now(),
+    peerAddress: '127.0.0.1',
+    peerPort: 40000,
+    context,
+  }
 }
 
 function line(n: number): string {
   return `<134>1 2026-11-21T10:00:00.000Z host${n % 3} app ${n} M1 - message number ${n}`
 }
 
-async function setup(t: { after: (fn: () => Promise<void>) => void }, options: { maxBytes?: number; whenFull?: WhenFull; maxPending?: number } = {}) {
+async function setup(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: { maxBytes?: number; whenFull?: WhenFull; maxPending?: number } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-pipeline-'))
   const spool = await Spool.open({
     dir,
@@ -36,7 +45,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, options: {
   const metrics = createMetrics({ defaultMetrics: false })
   const recent = new RecentEvents(100)
   const pipeline = new Pipeline(
-    { batchMaxEvents: 50, maxPendingEvents: options.maxPending ?? 10_000 },
+    { batchMaxEvents: 50, batchMaxBytes: 8 * 1024, maxPendingEvents: options.maxPending ?? 10_000 },
     { spool, parse: (r) => parseRecord(r), metrics, logger: silent, recent },
   )
   t.after(async () => {
@@ -78,7 +87,11 @@ test('every pushed record reaches the spool as an ECS event, in order, across ma
 
 test('unparseable records are kept as pipeline_error events and counted by code, once per batch', async (t) => {
   const { spool, metrics, pipeline } = await setup(t)
-  pipeline.push([record(line(1)), record('<13>1 2026-11-21T10:00:00Z h a - - [unterminated@1 k="v'), record('')])
+  pipeline.push([
+    record(line(1)),
+    record('<13>1 2026-11-21T10:00:00Z h a - - [unterminated@1 k="v'),
+    record(''),
+  ])
   await pipeline.flush()
   const events = await spooled(spool)
   assert.equal(events.length, 3)
@@ -114,7 +127,8 @@ test('a full spool under block holds records back (nothing lost) until a reader 
   const seen: string[] = []
   while (seen.length < total) {
     // Once the spool is full the pipeline waits; only acknowledging makes room.
-    if (spool.isFull()) assert.ok(pipeline.pending > 0, 'records wait in the pipeline while the spool is full')
+    if (spool.isFull())
+      assert.ok(pipeline.pending > 0, 'records wait in the pipeline while the spool is full')
     const batch = await reader.read(50)
     if (batch.length === 0) {
       await reader.waitForData()

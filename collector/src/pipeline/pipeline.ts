@@ -1,7 +1,8 @@
 /**
  * @module Pipeline: the path from sources to the spool. Records are queued as sources push them,
- * then parsed, serialised and appended to the spool in batches, one disk write per batch (group
- * commit: while a write is in flight the next batch accumulates). The queue is bounded: above
+ * parsed and serialised a slice per event-loop turn, and appended to the spool with one disk write
+ * for everything encoded so far (group commit): while a write is in flight the next slices are
+ * encoded, so the CPU does not wait on the disk. The queue is bounded: above
  * `maxPendingEvents` sources are told to pause (TCP/TLS) or drop and count (UDP), and they are
  * told to resume once it has drained to half.
  */
@@ -22,6 +23,8 @@ export interface EventLog {
 
 export interface PipelineOptions {
   batchMaxEvents: number
+  /** Bytes of serialised events per spool write (one slice may exceed it alone). Keep it well under the spool quota. */
+  batchMaxBytes: number
   maxPendingEvents: number
 }
 
@@ -35,15 +38,27 @@ export interface PipelineDeps {
 
 /** Wait before retrying a failed spool write (an I/O error, not a full spool). */
 const WRITE_RETRY_MS = 500
+/** Records encoded per event-loop turn: small enough that sockets are read in between. */
+const ENCODE_SLICE = 512
+
+/** Records parsed and serialised, waiting for (or in) a spool write. */
+interface EncodedSlice {
+  records: RawRecord[]
+  payloads: Buffer[]
+  bytes: number
+}
 
 export class Pipeline implements RecordPort {
   readonly #options: PipelineOptions
   readonly #deps: PipelineDeps
-  /** Queue of records not yet written; `#head` avoids shifting the array on every batch. */
+  /** Records not yet encoded; `#head` avoids shifting the array on every slice. */
   #queue: RawRecord[] = []
   #head = 0
+  /** Encoded slices not yet committed, oldest first; the first ones may be in the write in flight. */
+  #encoded: EncodedSlice[] = []
+  #encodedRecords = 0
   #writing = false
-  #scheduled = false
+  #encodeScheduled = false
   #waitingForSpace = false
   /** Set once a source has been told the pipeline is full; cleared when drain listeners run. */
   #backpressured = false
@@ -55,13 +70,14 @@ export class Pipeline implements RecordPort {
     this.#deps = deps
   }
 
+  /** Records accepted and not yet in the spool. */
   get pending(): number {
-    return this.#queue.length - this.#head
+    return this.#queue.length - this.#head + this.#encodedRecords
   }
 
   push(records: RawRecord[]): boolean {
     for (const record of records) this.#queue.push(record)
-    this.#schedule()
+    this.#scheduleEncode()
     if (this.pending >= this.#options.maxPendingEvents) {
       this.#backpressured = true
       return false
@@ -86,53 +102,100 @@ export class Pipeline implements RecordPort {
     await new Promise<void>((resolve) => this.#idleWaiters.push(resolve))
   }
 
-  #schedule(): void {
-    if (this.#scheduled || this.#writing || this.#waitingForSpace) return
-    this.#scheduled = true
+  #scheduleEncode(): void {
+    if (this.#encodeScheduled || this.#head === this.#queue.length) return
+    // Encoding runs ahead of the writer by at most one write's worth of records.
+    if (this.#encodedRecords >= this.#options.batchMaxEvents) return
+    this.#encodeScheduled = true
     setImmediate(() => {
-      this.#scheduled = false
-      void this.#writeNextBatch()
+      this.#encodeScheduled = false
+      this.#encodeSlice()
+      this.#startWrite()
+      this.#scheduleEncode()
     })
   }
 
-  async #writeNextBatch(): Promise<void> {
-    if (this.#writing || this.pending === 0) return this.#settle()
-    const { spool, logger } = this.#deps
-    if (spool.isFull()) return this.#waitForSpace()
-
-    this.#writing = true
-    const end = Math.min(this.#queue.length, this.#head + this.#options.batchMaxEvents)
-    const batch = this.#queue.slice(this.#head, end)
-    const payloads = this.#encode(batch)
-    try {
-      const { firstSeq, count } = await spool.append(payloads)
-      this.#consume(end)
-      this.#recordCommitted(batch, payloads, firstSeq, count)
-    } catch (error) {
-      // The batch stays queued: a full spool waits for space, an I/O error is retried.
-      if ((error as SentinelError).code === 'SNT_ERR_SPOOL_FULL') {
-        this.#writing = false
-        return this.#waitForSpace()
-      }
-      this.#deps.metrics.errors.inc({ component_id: 'spool', error_type: 'write', error_code: errorCode(error), stage: 'spooling' })
-      logger.error({ error: String(error), pending: this.pending }, 'Spool write failed; retrying.')
-      await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_MS))
+  #encodeSlice(): void {
+    // A slice ends at ENCODE_SLICE records, at batch_max_events, or once its raw bytes reach a
+    // third of batch_max_bytes (serialised events are larger than the raw lines).
+    const limit = Math.min(
+      this.#queue.length,
+      this.#head + Math.min(ENCODE_SLICE, this.#options.batchMaxEvents),
+    )
+    let end = this.#head
+    let rawBytes = 0
+    while (end < limit && (end === this.#head || rawBytes * 3 < this.#options.batchMaxBytes)) {
+      rawBytes += (this.#queue[end] as RawRecord).data.length
+      end++
     }
-    this.#writing = false
-    this.#settle()
-  }
-
-  #consume(end: number): void {
+    if (end === this.#head) return
+    const records = this.#queue.slice(this.#head, end)
     this.#head = end
     // Compact once the consumed prefix dominates, so the array does not grow without bound.
     if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
-    this.#deps.metrics.pipelinePending.set(this.pending)
+    const payloads = this.#encode(records)
+    let bytes = 0
+    for (const payload of payloads) bytes += payload.length
+    this.#encoded.push({ records, payloads, bytes })
+    this.#encodedRecords += records.length
   }
 
-  /** Parse and serialise a batch; parse outcomes are counted once per batch. */
+  /** Write every encoded slice (up to batch_max_events) in one append, unless a write is in flight. */
+  #startWrite(): void {
+    if (this.#writing || this.#encoded.length === 0 || this.#waitingForSpace) return
+    if (this.#deps.spool.isFull()) return this.#waitForSpace()
+    let take = 0
+    let records = 0
+    let bytes = 0
+    while (take < this.#encoded.length) {
+      const slice = this.#encoded[take] as EncodedSlice
+      const fits =
+        records + slice.records.length <= this.#options.batchMaxEvents &&
+        bytes + slice.bytes <= this.#options.batchMaxBytes
+      if (take > 0 && !fits) break
+      records += slice.records.length
+      bytes += slice.bytes
+      take++
+    }
+    const slices = this.#encoded.slice(0, take)
+    this.#writing = true
+    void this.#write(slices)
+  }
+
+  async #write(slices: EncodedSlice[]): Promise<void> {
+    const payloads =
+      slices.length === 1 ? (slices[0] as EncodedSlice).payloads : slices.flatMap((s) => s.payloads)
+    try {
+      const { firstSeq, count } = await this.#deps.spool.append(payloads)
+      this.#encoded.splice(0, slices.length)
+      this.#encodedRecords -= payloads.length
+      this.#recordCommitted(slices, payloads, firstSeq, count)
+    } catch (error) {
+      // The slices stay queued: a full spool waits for space, an I/O error is retried.
+      this.#writing = false
+      if ((error as SentinelError).code === 'SNT_ERR_SPOOL_FULL') return this.#waitForSpace()
+      const { metrics, logger } = this.#deps
+      metrics.errors.inc({
+        component_id: 'spool',
+        error_type: 'write',
+        error_code: errorCode(error),
+        stage: 'spooling',
+      })
+      logger.error({ error: String(error), pending: this.pending }, 'Spool write failed; retrying.')
+      setTimeout(() => this.#startWrite(), WRITE_RETRY_MS)
+      return
+    }
+    this.#writing = false
+    this.#deps.metrics.pipelinePending.set(this.pending)
+    this.#startWrite()
+    this.#scheduleEncode()
+    this.#settle()
+  }
+
+  /** Parse and serialise records; parse outcomes are counted once per slice. */
   #encode(batch: readonly RawRecord[]): Buffer[] {
     const { parse, metrics } = this.#deps
     const payloads = new Array<Buffer>(batch.length)
@@ -150,19 +213,27 @@ export class Pipeline implements RecordPort {
       }
       payloads[i] = Buffer.from(JSON.stringify(event))
     }
-    for (const { component_id, format, n } of parsed.values()) metrics.parsedEvents.inc({ component_id, format }, n)
+    for (const { component_id, format, n } of parsed.values())
+      metrics.parsedEvents.inc({ component_id, format }, n)
     for (const { component_id, error_code, n } of failed.values()) {
       metrics.errors.inc({ component_id, error_type: 'parse', error_code, stage: 'parsing' }, n)
     }
     return payloads
   }
 
-  #recordCommitted(batch: readonly RawRecord[], payloads: Buffer[], firstSeq: number, count: number): void {
+  #recordCommitted(
+    slices: readonly EncodedSlice[],
+    payloads: Buffer[],
+    firstSeq: number,
+    count: number,
+  ): void {
     const { metrics, recent } = this.#deps
     if (count === 0) return // refused by a drop_newest spool; the spool counts those
     const now = Date.now()
     metrics.spoolAppendedEvents.inc(count)
-    for (const record of batch) metrics.pipelineLatency.observe((now - record.receivedAt) / 1000)
+    for (const slice of slices) {
+      for (const record of slice.records) metrics.pipelineLatency.observe((now - record.receivedAt) / 1000)
+    }
     recent?.add(firstSeq, payloads)
   }
 
@@ -177,17 +248,18 @@ export class Pipeline implements RecordPort {
       unsubscribe()
       this.#waitingForSpace = false
       this.#deps.logger.info({ pending: this.pending }, 'Spool has space again; resuming.')
-      this.#schedule()
+      this.#startWrite()
+      this.#scheduleEncode()
     })
   }
 
-  /** After a write: resume paused sources once half drained, schedule more, or wake flush(). */
+  /** After a write: resume paused sources once half drained, or wake flush() when empty. */
   #settle(): void {
     if (this.#backpressured && this.pending <= this.#options.maxPendingEvents / 2) {
       this.#backpressured = false
       for (const listener of [...this.#drainListeners]) listener()
     }
-    if (this.pending > 0) return this.#schedule()
+    if (this.pending > 0 || this.#writing) return
     const waiters = this.#idleWaiters
     this.#idleWaiters = []
     for (const resolve of waiters) resolve()

@@ -17,8 +17,14 @@ function payload(n: number, extra: Record<string, unknown> = {}): Buffer {
 
 test('keeps only the newest `capacity` events and answers newest first with their seqs', () => {
   const recent = new RecentEvents(4)
-  recent.add(100, [0, 1, 2].map((n) => payload(n)))
-  recent.add(103, [3, 4, 5].map((n) => payload(n)))
+  recent.add(
+    100,
+    [0, 1, 2].map((n) => payload(n)),
+  )
+  recent.add(
+    103,
+    [3, 4, 5].map((n) => payload(n)),
+  )
   assert.equal(recent.size, 4)
   assert.deepEqual(
     recent.query({}, 10).map((e) => [e.seq, e.event.message]),
@@ -33,7 +39,10 @@ test('keeps only the newest `capacity` events and answers newest first with thei
 
 test('a batch larger than the window keeps its newest events', () => {
   const recent = new RecentEvents(3)
-  recent.add(0, [0, 1, 2, 3, 4, 5, 6].map((n) => payload(n)))
+  recent.add(
+    0,
+    [0, 1, 2, 3, 4, 5, 6].map((n) => payload(n)),
+  )
   assert.deepEqual(
     recent.query({}, 10).map((e) => e.seq),
     [6, 5, 4],
@@ -42,7 +51,10 @@ test('a batch larger than the window keeps its newest events', () => {
 
 test('filters combine, q is a case-insensitive substring, limit caps the answer', () => {
   const recent = new RecentEvents(100)
-  recent.add(0, Array.from({ length: 20 }, (_, n) => payload(n)))
+  recent.add(
+    0,
+    Array.from({ length: 20 }, (_, n) => payload(n)),
+  )
   assert.deepEqual(
     recent.query({ 'host.name': 'even-host', source_id: 'tcp' }, 100).map((e) => e.seq),
     [18, 16, 14, 12, 10, 8, 6],

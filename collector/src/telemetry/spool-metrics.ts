@@ -23,7 +23,10 @@ export function spoolMetricsSampler(metrics: CollectorMetrics, stats: () => Spoo
     for (const policy of ['drop_newest', 'drop_oldest'] as const) {
       const growth = s.discarded[policy] - seen[policy]
       if (growth > 0) {
-        metrics.discardedEvents.inc({ component_id: 'spool', reason: `spool_full_${policy}`, intentional: 'true' }, growth)
+        metrics.discardedEvents.inc(
+          { component_id: 'spool', reason: `spool_full_${policy}`, intentional: 'true' },
+          growth,
+        )
       }
       seen[policy] = s.discarded[policy]
     }

@@ -4,7 +4,13 @@ import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { after, describe, test } from 'node:test'
 import type { Source } from '../source.js'
-import { metricValue, RecordingLogger, RecordingPort, syslogConfig, testMetrics } from './test-support/recording-port.js'
+import {
+  metricValue,
+  RecordingLogger,
+  RecordingPort,
+  syslogConfig,
+  testMetrics,
+} from './test-support/recording-port.js'
 import { createSyslogSource } from './source.js'
 
 const open: Source[] = []

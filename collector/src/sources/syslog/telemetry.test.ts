@@ -3,12 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { SourceContext } from '../../event/raw-record.js'
 import { metricValue, testMetrics } from './test-support/recording-port.js'
-import {
-  emitKernelDrops,
-  emitRecordsDiscarded,
-  emitRecordsReceived,
-  emitSourceError,
-} from './telemetry.js'
+import { emitKernelDrops, emitRecordsDiscarded, emitRecordsReceived, emitSourceError } from './telemetry.js'
 
 const ctx: SourceContext = { sourceId: 'syslog_udp', transport: 'udp', format: 'auto', timezone: 'UTC' }
 

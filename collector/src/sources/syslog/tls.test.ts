@@ -8,7 +8,13 @@ import { connect, type TLSSocket } from 'node:tls'
 import { after, before, describe, test } from 'node:test'
 import type { Source } from '../source.js'
 import type { TlsServerConfig } from './config.js'
-import { metricValue, RecordingLogger, RecordingPort, syslogConfig, testMetrics } from './test-support/recording-port.js'
+import {
+  metricValue,
+  RecordingLogger,
+  RecordingPort,
+  syslogConfig,
+  testMetrics,
+} from './test-support/recording-port.js'
 import { createSyslogSource } from './source.js'
 
 let dir = ''

@@ -4,7 +4,13 @@ import { createSocket, type Socket } from 'node:dgram'
 import { after, describe, test } from 'node:test'
 import type { Source } from '../source.js'
 import { readProcFile } from './kernel-drops.js'
-import { metricValue, RecordingLogger, RecordingPort, syslogConfig, testMetrics } from './test-support/recording-port.js'
+import {
+  metricValue,
+  RecordingLogger,
+  RecordingPort,
+  syslogConfig,
+  testMetrics,
+} from './test-support/recording-port.js'
 import { createSyslogSource, type SyslogSource } from './source.js'
 
 const open: Source[] = []
