@@ -10,13 +10,14 @@ import type { RawRecord } from '../event/raw-record.js'
 import type { SentinelEvent } from '../event/sentinel-event.js'
 import type { SentinelError } from '../errors/codes.js'
 import type { RecordPort } from '../sources/source.js'
+import { concatBatches, FrameBuilder, payloadAt, type FramedBatch } from '../spool/record-frame.js'
 import type { CollectorMetrics } from '../telemetry/metrics.js'
 import type { Logger } from '../telemetry/logger.js'
 import type { RecentEvents } from './recent-events.js'
 
 /** What the pipeline needs of the spool. */
 export interface EventLog {
-  append(payloads: Buffer[]): Promise<{ firstSeq: number; count: number }>
+  appendFramed(batch: FramedBatch): Promise<{ firstSeq: number; count: number }>
   isFull(): boolean
   onSpace(listener: () => void): () => void
 }
@@ -44,8 +45,7 @@ const ENCODE_SLICE = 512
 /** Records parsed and serialised, waiting for (or in) a spool write. */
 interface EncodedSlice {
   records: RawRecord[]
-  payloads: Buffer[]
-  bytes: number
+  batch: FramedBatch
 }
 
 export class Pipeline implements RecordPort {
@@ -136,10 +136,7 @@ export class Pipeline implements RecordPort {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
-    const payloads = this.#encode(records)
-    let bytes = 0
-    for (const payload of payloads) bytes += payload.length
-    this.#encoded.push({ records, payloads, bytes })
+    this.#encoded.push({ records, batch: this.#encode(records) })
     this.#encodedRecords += records.length
   }
 
@@ -152,12 +149,13 @@ export class Pipeline implements RecordPort {
     let bytes = 0
     while (take < this.#encoded.length) {
       const slice = this.#encoded[take] as EncodedSlice
+      const sliceBytes = slice.batch.buffer.length
       const fits =
         records + slice.records.length <= this.#options.batchMaxEvents &&
-        bytes + slice.bytes <= this.#options.batchMaxBytes
+        bytes + sliceBytes <= this.#options.batchMaxBytes
       if (take > 0 && !fits) break
       records += slice.records.length
-      bytes += slice.bytes
+      bytes += sliceBytes
       take++
     }
     const slices = this.#encoded.slice(0, take)
@@ -166,13 +164,12 @@ export class Pipeline implements RecordPort {
   }
 
   async #write(slices: EncodedSlice[]): Promise<void> {
-    const payloads =
-      slices.length === 1 ? (slices[0] as EncodedSlice).payloads : slices.flatMap((s) => s.payloads)
+    const batch = concatBatches(slices.map((s) => s.batch))
     try {
-      const { firstSeq, count } = await this.#deps.spool.append(payloads)
+      const { firstSeq, count } = await this.#deps.spool.appendFramed(batch)
       this.#encoded.splice(0, slices.length)
-      this.#encodedRecords -= payloads.length
-      this.#recordCommitted(slices, payloads, firstSeq, count)
+      this.#encodedRecords -= batch.offsets.length
+      this.#recordCommitted(slices, batch, firstSeq, count)
     } catch (error) {
       // The slices stay queued: a full spool waits for space, an I/O error is retried.
       this.#writing = false
@@ -195,10 +192,13 @@ export class Pipeline implements RecordPort {
     this.#settle()
   }
 
-  /** Parse and serialise records; parse outcomes are counted once per slice. */
-  #encode(batch: readonly RawRecord[]): Buffer[] {
+  /** Parse and serialise records into one framed buffer; parse outcomes are counted once per slice. */
+  #encode(batch: readonly RawRecord[]): FramedBatch {
     const { parse, metrics } = this.#deps
-    const payloads = new Array<Buffer>(batch.length)
+    // An ECS document is about four times its raw line; sizing up front avoids regrowing the buffer.
+    let rawBytes = 0
+    for (const record of batch) rawBytes += record.data.length
+    const frames = new FrameBuilder(rawBytes * 4 + 64 * batch.length)
     const parsed = new Map<string, { component_id: string; format: string; n: number }>()
     const failed = new Map<string, { component_id: string; error_code: string; n: number }>()
     for (let i = 0; i < batch.length; i++) {
@@ -211,19 +211,19 @@ export class Pipeline implements RecordPort {
         const code = String(event.error?.code ?? 'unknown')
         bump(failed, `${component}\0${code}`, () => ({ component_id: component, error_code: code, n: 0 }))
       }
-      payloads[i] = Buffer.from(JSON.stringify(event))
+      frames.add(JSON.stringify(event))
     }
     for (const { component_id, format, n } of parsed.values())
       metrics.parsedEvents.inc({ component_id, format }, n)
     for (const { component_id, error_code, n } of failed.values()) {
       metrics.errors.inc({ component_id, error_type: 'parse', error_code, stage: 'parsing' }, n)
     }
-    return payloads
+    return frames.build()
   }
 
   #recordCommitted(
     slices: readonly EncodedSlice[],
-    payloads: Buffer[],
+    batch: FramedBatch,
     firstSeq: number,
     count: number,
   ): void {
@@ -234,7 +234,13 @@ export class Pipeline implements RecordPort {
     for (const slice of slices) {
       for (const record of slice.records) metrics.pipelineLatency.observe((now - record.receivedAt) / 1000)
     }
-    recent?.add(firstSeq, payloads)
+    if (recent && recent.capacity > 0) {
+      // Only the newest `capacity` events can stay in the window: make views for those alone.
+      const from = Math.max(0, count - recent.capacity)
+      const views: Buffer[] = []
+      for (let i = from; i < count; i++) views.push(payloadAt(batch, i))
+      recent.add(firstSeq + from, views)
+    }
   }
 
   #waitForSpace(): void {

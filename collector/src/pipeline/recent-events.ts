@@ -46,6 +46,10 @@ export class RecentEvents {
     this.#size = Math.min(this.#capacity, this.#size + payloads.length - start)
   }
 
+  get capacity(): number {
+    return this.#capacity
+  }
+
   get size(): number {
     return this.#size
   }

@@ -41,7 +41,108 @@ export function parseSegmentFileName(name: string): number | false {
   return Number.isSafeInteger(seq) ? seq : false
 }
 
-/** Bytes a batch takes on disk once framed. */
+/**
+ * A batch framed in one buffer, ready for a single write. Length and CRC are in each header; the
+ * seqs are stamped in by the spool at append time ({@link stampSeqs}), when they are known.
+ */
+export interface FramedBatch {
+  readonly buffer: Buffer
+  /** Offset of each record's header in `buffer`, in order. */
+  readonly offsets: readonly number[]
+}
+
+/**
+ * Builds a {@link FramedBatch} from event JSON text: each string is UTF-8 encoded straight into
+ * the batch buffer and its CRC taken there, so the hot path makes no per-event Buffer and no
+ * second copy.
+ *
+ * @example
+ * const builder = new FrameBuilder()
+ * for (const event of events) builder.add(JSON.stringify(event))
+ * await spool.appendFramed(builder.build())
+ */
+export class FrameBuilder {
+  #buffer: Buffer
+  #offset = 0
+  readonly #offsets: number[] = []
+
+  constructor(initialBytes = 256 * 1024) {
+    this.#buffer = Buffer.allocUnsafe(initialBytes)
+  }
+
+  /** Frame one payload given as text (encoded as UTF-8) or bytes. */
+  add(payload: string | Buffer): void {
+    // Worst case for text: 3 UTF-8 bytes per UTF-16 code unit.
+    const most = typeof payload === 'string' ? payload.length * 3 : payload.length
+    this.#reserve(FRAME_HEADER_BYTES + most)
+    const start = this.#offset
+    const body = start + FRAME_HEADER_BYTES
+    const length =
+      typeof payload === 'string' ? this.#buffer.write(payload, body, 'utf8') : payload.copy(this.#buffer, body)
+    this.#buffer.writeUInt32LE(length, start)
+    this.#buffer.writeUInt32LE(crc32(this.#buffer.subarray(body, body + length)), start + 4)
+    this.#offsets.push(start)
+    this.#offset = body + length
+  }
+
+  get count(): number {
+    return this.#offsets.length
+  }
+
+  get bytes(): number {
+    return this.#offset
+  }
+
+  build(): FramedBatch {
+    return { buffer: this.#buffer.subarray(0, this.#offset), offsets: this.#offsets }
+  }
+
+  #reserve(bytes: number): void {
+    if (this.#offset + bytes <= this.#buffer.length) return
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#offset + bytes))
+    this.#buffer.copy(grown, 0, 0, this.#offset)
+    this.#buffer = grown
+  }
+}
+
+/** Frame byte payloads (seqs still to be stamped). */
+export function framePayloads(payloads: readonly Buffer[]): FramedBatch {
+  const builder = new FrameBuilder(payloads.reduce((n, p) => n + FRAME_HEADER_BYTES + p.length, 0) || 1)
+  for (const payload of payloads) builder.add(payload)
+  return builder.build()
+}
+
+/** Join batches into one (one copy), e.g. to write several encoded slices at once. */
+export function concatBatches(batches: readonly FramedBatch[]): FramedBatch {
+  if (batches.length === 1) return batches[0] as FramedBatch
+  const offsets: number[] = []
+  let base = 0
+  for (const batch of batches) {
+    for (const offset of batch.offsets) offsets.push(base + offset)
+    base += batch.buffer.length
+  }
+  return { buffer: Buffer.concat(batches.map((b) => b.buffer)), offsets }
+}
+
+/** Write seqs `firstSeq`, `firstSeq + 1`, ... into the batch's headers. */
+export function stampSeqs(batch: FramedBatch, firstSeq: number): void {
+  let seq = firstSeq
+  for (const offset of batch.offsets) {
+    // Two u32 halves: seqs stay safe integers (< 2^53), so no BigInt on the hot path.
+    batch.buffer.writeUInt32LE(seq % 0x1_0000_0000, offset + 8)
+    batch.buffer.writeUInt32LE(Math.floor(seq / 0x1_0000_0000), offset + 12)
+    seq++
+  }
+}
+
+/** The payload of the batch's `index`-th record (a view, not a copy). */
+export function payloadAt(batch: FramedBatch, index: number): Buffer {
+  const offset = batch.offsets[index] ?? 0
+  const length = batch.buffer.readUInt32LE(offset)
+  return batch.buffer.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length)
+}
+
+/** Bytes a batch of payloads takes on disk once framed. */
 export function framedSize(payloads: readonly Buffer[]): number {
   let size = 0
   for (const payload of payloads) size += FRAME_HEADER_BYTES + payload.length
@@ -49,31 +150,15 @@ export function framedSize(payloads: readonly Buffer[]): number {
 }
 
 /**
- * Frames `payloads` with seqs `firstSeq`, `firstSeq + 1`, ... into one buffer, ready for a
- * single write.
+ * Frames `payloads` with seqs `firstSeq`, `firstSeq + 1`, ... into one buffer.
  *
  * @example
  * const buf = encodeFrames([Buffer.from('{"a":1}')], 42) // 16-byte header + 7 bytes
  */
-export function encodeFrames(
-  payloads: readonly Buffer[],
-  firstSeq: number,
-  size = framedSize(payloads),
-): Buffer {
-  const buf = Buffer.allocUnsafe(size)
-  let offset = 0
-  let seq = firstSeq
-  for (const payload of payloads) {
-    buf.writeUInt32LE(payload.length, offset)
-    buf.writeUInt32LE(crc32(payload), offset + 4)
-    // Two u32 halves: seqs stay safe integers (< 2^53), so no BigInt on the hot path.
-    buf.writeUInt32LE(seq % 0x1_0000_0000, offset + 8)
-    buf.writeUInt32LE(Math.floor(seq / 0x1_0000_0000), offset + 12)
-    payload.copy(buf, offset + FRAME_HEADER_BYTES)
-    offset += FRAME_HEADER_BYTES + payload.length
-    seq++
-  }
-  return buf
+export function encodeFrames(payloads: readonly Buffer[], firstSeq: number): Buffer {
+  const batch = framePayloads(payloads)
+  stampSeqs(batch, firstSeq)
+  return batch.buffer
 }
 
 /** Why parsing stopped. */

@@ -28,13 +28,13 @@ import { SentinelError } from '../errors/codes.js'
 import { writeFileAtomic } from './atomic-file.js'
 import {
   FRAME_HEADER_BYTES,
-  encodeFrames,
-  framedSize,
+  framePayloads,
+  stampSeqs,
   parseFrames,
   parseSegmentFileName,
   segmentFileName,
 } from './record-frame.js'
-import type { FrameStop, ParseLimits } from './record-frame.js'
+import type { FramedBatch, FrameStop, ParseLimits } from './record-frame.js'
 import { acquireSpoolLock } from './spool-lock.js'
 import { WHEN_FULL_POLICIES } from './spool-types.js'
 import type { SpoolOptions, SpoolRecord } from './spool-types.js'
@@ -253,12 +253,17 @@ export class Spool {
    * quota is refused with `SNT_ERR_SPOOL_FULL` under every policy.
    */
   append(payloads: readonly Buffer[]): Promise<{ firstSeq: number; count: number }> {
+    return this.appendFramed(framePayloads(payloads))
+  }
+
+  /** {@link append} for a batch already framed with {@link FrameBuilder} (the pipeline's hot path). */
+  appendFramed(batch: FramedBatch): Promise<{ firstSeq: number; count: number }> {
     try {
       this.assertOpen()
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.serial(() => this.appendNow(payloads))
+    return this.serial(() => this.appendNow(batch))
   }
 
   /** Runs `op` after every append (or roll) queued before it. */
@@ -268,19 +273,20 @@ export class Spool {
     return result
   }
 
-  private async appendNow(payloads: readonly Buffer[]): Promise<{ firstSeq: number; count: number }> {
+  private async appendNow(batch: FramedBatch): Promise<{ firstSeq: number; count: number }> {
     if (this.syncError !== undefined) {
       const err = this.syncError
       this.syncError = undefined
       throw err
     }
-    if (payloads.length === 0) return { firstSeq: this.nextSeqValue, count: 0 }
-    const size = framedSize(payloads)
+    const count = batch.offsets.length
+    if (count === 0) return { firstSeq: this.nextSeqValue, count: 0 }
+    const size = batch.buffer.length
     const { maxBytes, whenFull } = this.options
     if (size > maxBytes) {
       throw new SentinelError('SNT_ERR_SPOOL_FULL', [String(this.totalBytes), String(maxBytes)], {
         cause: new Error(
-          `one batch of ${payloads.length} events takes ${size} bytes, more than the whole quota of ${maxBytes} bytes; send smaller batches or raise the quota`,
+          `one batch of ${count} events takes ${size} bytes, more than the whole quota of ${maxBytes} bytes; send smaller batches or raise the quota`,
         ),
       })
     }
@@ -290,7 +296,7 @@ export class Spool {
         throw new SentinelError('SNT_ERR_SPOOL_FULL', [String(this.totalBytes), String(maxBytes)])
       }
       if (whenFull === 'drop_newest') {
-        this.discarded.drop_newest += payloads.length
+        this.discarded.drop_newest += count
         return { firstSeq: this.nextSeqValue, count: 0 }
       }
       await this.dropOldestUntilFits(size)
@@ -301,7 +307,8 @@ export class Spool {
       segment = this.active
     }
     const firstSeq = this.nextSeqValue
-    const buf = encodeFrames(payloads, firstSeq, size)
+    stampSeqs(batch, firstSeq)
+    const buf = batch.buffer
     const handle = segment.handle
     if (handle === undefined) throw new Error('active segment is not open')
     try {
@@ -318,14 +325,14 @@ export class Spool {
     }
     this.addIndex(segment, firstSeq, segment.bytes)
     segment.bytes += size
-    segment.endSeq += payloads.length
+    segment.endSeq += count
     this.totalBytes += size
-    this.nextSeqValue += payloads.length
+    this.nextSeqValue += count
     this.refusedBytes = 0
     if (this.options.fsyncIntervalMs === 0) await handle.datasync()
     else this.markUnsynced(segment)
     this.notifyData()
-    return { firstSeq, count: payloads.length }
+    return { firstSeq, count }
   }
 
   /** A failed write may have left part of the batch on disk: cut it, or start a fresh segment when even that fails. */
