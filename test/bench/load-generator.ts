@@ -84,7 +84,7 @@ async function sendUdp(): Promise<void> {
 
 function report(sent: number, started: number): void {
   const seconds = (Date.now() - started) / 1000
-  process.stdout.write(`${JSON.stringify({ sent, seconds, rate: sent / seconds })}\n`)
+  process.stdout.write(`${JSON.stringify({ sent, seconds, rate: sent / seconds, startedAt: started })}\n`)
 }
 
 await (protocol === 'udp' ? sendUdp() : sendTcp())
