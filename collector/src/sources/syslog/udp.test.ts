@@ -72,7 +72,9 @@ describe('UDP syslog listener', { timeout: 20_000 }, () => {
       localPort: address.port,
     })
     assert.equal(port.records[0]?.context, port.records[1]?.context, 'one shared context per listener')
-    assert.equal(port.batches.length, 2)
+    // Datagrams read in one event-loop turn share a batch: one or two batches, never an empty one.
+    assert.ok(port.batches.length >= 1 && port.batches.length <= 2)
+    assert.ok(port.batches.every((b) => b.length > 0))
     assert.equal(
       await metricValue(metrics.receivedEvents, { component_id: 'syslog_udp', transport: 'udp' }),
       2,
@@ -117,6 +119,8 @@ describe('UDP syslog listener', { timeout: 20_000 }, () => {
     port.full = true
     for (let i = 0; i < 3; i++) await send(client, address.port, `<13>dropped ${i}`)
     await port.waitForFullAnswers(3)
+    // Drops are counted and logged once per event-loop turn, after the turn's datagrams.
+    await new Promise((resolve) => setImmediate(resolve))
     assert.ok(logger.lines.some((l) => l.msg === 'Pipeline is full; dropping UDP datagrams until it drains.'))
     port.full = false
     await send(client, address.port, '<13>kept')

@@ -44,6 +44,13 @@ export class UdpSyslogSource implements Source, MetricsRefresher {
   #sampler: KernelDropsSampler | undefined
   #timer: NodeJS.Timeout | undefined
   #bound: { host: string; port: number } | undefined
+  #context: SourceContext | undefined
+  /** Datagrams read this event-loop turn, handed to the pipeline together. */
+  #batch: RawRecord[] = []
+  #batchBytes = 0
+  /** Datagrams dropped this turn because the pipeline was full. */
+  #dropped = 0
+  #flushScheduled = false
 
   constructor(
     id: string,
@@ -91,6 +98,7 @@ export class UdpSyslogSource implements Source, MetricsRefresher {
       timezone: this.#config.timezone,
       localPort: bound.port,
     }
+    this.#context = context
     socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo, context))
     socket.on('error', (error: NodeJS.ErrnoException) => {
       emitSourceError(this.#deps.metrics, this.id, 'socket', 'SNT_SOURCE_SOCKET')
@@ -139,17 +147,15 @@ export class UdpSyslogSource implements Source, MetricsRefresher {
     this.#socket = undefined
     this.#sampler = undefined
     await new Promise<void>((resolve) => socket.close(() => resolve()))
+    // Datagrams read in the socket's last turn are handed over before stop() resolves.
+    if (this.#context) this.#flush(this.#context)
     this.#deps.logger.info({ source_id: this.id }, 'Syslog listener stopped.')
   }
 
   #onMessage(msg: Buffer, rinfo: RemoteInfo, context: SourceContext): void {
     if (this.#port.isFull()) {
-      emitRecordsDiscarded(this.#deps.metrics, context, 'pipeline_full', 1)
-      this.#limited.warn(
-        'pipeline_full',
-        { source_id: this.id },
-        'Pipeline is full; dropping UDP datagrams until it drains.',
-      )
+      this.#dropped++
+      this.#scheduleFlush(context)
       return
     }
     let data = trimTrailingTerminators(stripOctetCountPrefix(msg))
@@ -157,7 +163,7 @@ export class UdpSyslogSource implements Source, MetricsRefresher {
     if (data.length === 0) return
     const truncated = data.length > this.#config.max_length
     if (truncated) data = data.subarray(0, this.#config.max_length)
-    const record: RawRecord = {
+    this.#batch.push({
       data,
       receivedAt: Date.now(),
       peerAddress: unmapIpv4(rinfo.address),
@@ -165,9 +171,38 @@ export class UdpSyslogSource implements Source, MetricsRefresher {
       tlsPeer: undefined,
       truncated,
       context,
+    })
+    this.#batchBytes += data.length
+    this.#scheduleFlush(context)
+  }
+
+  /**
+   * Datagrams read in one event-loop turn go to the pipeline as one batch, with one metric
+   * update, at the end of the turn (libuv reads several datagrams per poll).
+   */
+  #scheduleFlush(context: SourceContext): void {
+    if (this.#flushScheduled) return
+    this.#flushScheduled = true
+    setImmediate(() => this.#flush(context))
+  }
+
+  #flush(context: SourceContext): void {
+    this.#flushScheduled = false
+    if (this.#dropped > 0) {
+      emitRecordsDiscarded(this.#deps.metrics, context, 'pipeline_full', this.#dropped)
+      this.#limited.warn(
+        'pipeline_full',
+        { source_id: this.id, dropped: this.#dropped },
+        'Pipeline is full; dropping UDP datagrams until it drains.',
+      )
+      this.#dropped = 0
     }
-    emitRecordsReceived(this.#deps.metrics, context, 1, data.length)
-    this.#port.push([record])
+    if (this.#batch.length === 0) return
+    const records = this.#batch
+    emitRecordsReceived(this.#deps.metrics, context, records.length, this.#batchBytes)
+    this.#batch = []
+    this.#batchBytes = 0
+    this.#port.push(records)
   }
 
   #logStarted(socket: Socket): void {
