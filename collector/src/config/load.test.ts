@@ -146,7 +146,8 @@ test('YAML syntax errors and unreadable files are reported with their origin', a
 test('a spool write must fit in a segment and the quota must hold two segments', () => {
   const problems = problemsOf(() =>
     parseConfig(
-      'pipeline: { batch_max_bytes: 2097152 }\nspool: { max_bytes: 1048576, segment_bytes: 1048576 }\n',
+      'pipeline: { batch_max_bytes: 2097152 }\nspool: { max_bytes: 1048576, segment_bytes: 1048576 }\n' +
+        'sources:\n  s: { type: syslog, listen: "udp:127.0.0.1:0", max_length: 1024 }\n',
       'f',
       {},
     ),
@@ -154,5 +155,18 @@ test('a spool write must fit in a segment and the quota must hold two segments',
   assert.deepEqual(problems, [
     'pipeline.batch_max_bytes: must be at most spool.segment_bytes (1048576) (got 2097152)',
     'spool.max_bytes: must be at least twice spool.segment_bytes (2097152) so a full segment can be freed while the next fills (got 1048576)',
+  ])
+})
+
+test('the quota must hold the largest possible single event', () => {
+  const problems = problemsOf(() =>
+    parseConfig(
+      'spool: { max_bytes: 4194304, segment_bytes: 1048576 }\npipeline: { batch_max_bytes: 1048576 }\nsources:\n  big: { type: syslog, listen: "tcp:127.0.0.1:0", max_length: 1000000 }\n',
+      'f',
+      {},
+    ),
+  )
+  assert.deepEqual(problems, [
+    'spool.max_bytes: must be at least 32000000 so the largest event (max_length 1000000) fits (got 4194304)',
   ])
 })

@@ -10,6 +10,9 @@ import { parseListen } from '../sources/syslog/config.js'
 import { CollectorConfig, DEFAULT_SOURCES } from './schema.js'
 import { resolveSecretReferences } from './secrets.js'
 
+/** Upper bound of an ECS document's size relative to its raw line. */
+const EVENT_EXPANSION = 16
+
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false })
 const validateSchema = ajv.compile<CollectorConfig>(CollectorConfig)
 
@@ -74,6 +77,14 @@ function checkSemantics(config: CollectorConfig): string[] {
   if (config.spool.max_bytes < 2 * config.spool.segment_bytes) {
     problems.push(
       `spool.max_bytes: must be at least twice spool.segment_bytes (${2 * config.spool.segment_bytes}) so a full segment can be freed while the next fills (got ${config.spool.max_bytes})`,
+    )
+  }
+  // Worst case, one event's document is many times its line (event.original and message escaped,
+  // base64 of invalid UTF-8); any single event must fit the quota or the pipeline could never write it.
+  const largest = Math.max(0, ...Object.values(config.sources).map((source) => source.max_length))
+  if (largest * EVENT_EXPANSION > config.spool.max_bytes / 2) {
+    problems.push(
+      `spool.max_bytes: must be at least ${2 * largest * EVENT_EXPANSION} so the largest event (max_length ${largest}) fits (got ${config.spool.max_bytes})`,
     )
   }
   const seen = new Map<string, string>()
