@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
+import type { SentinelEvent } from '../../../collector/src/event/sentinel-event.js'
 import { deferInReverse, makeWorkDir, startCollector, waitFor } from '../../harness/index.js'
 import { REPO_ROOT } from '../../harness/work-dir.js'
 
@@ -42,17 +43,17 @@ test('sentinel parse: one ECS document per input line, in order, errors included
   const docs = stdout
     .trimEnd()
     .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>)
+    .map((l) => JSON.parse(l) as SentinelEvent)
   assert.equal(docs.length, 4)
   assert.deepEqual(
-    docs.map((d) => d.event.original),
+    docs.map((d) => d.event?.original),
     lines,
   )
   assert.equal(docs[0]?.['@timestamp'], '2025-10-11T22:14:15.000Z')
-  assert.equal(docs[1]?.log.syslog.structured_data['exampleSDID@32473'].iut, '3')
-  assert.equal(docs[2]?.event.kind, 'pipeline_error')
-  assert.equal(docs[3]?.observer.vendor, 'Trend Micro')
-  assert.equal(docs[3]?.source.user.name, 'alice')
+  assert.equal(docs[1]?.log?.syslog?.structured_data?.['exampleSDID@32473']?.iut, '3')
+  assert.equal(docs[2]?.event?.kind, 'pipeline_error')
+  assert.equal(docs[3]?.observer?.vendor, 'Trend Micro')
+  assert.equal(docs[3]?.source?.user?.name, 'alice')
 })
 
 test('sentinel parse rejects an unknown format or time zone with a message and exit code 1', async () => {
