@@ -78,7 +78,9 @@ export class FrameBuilder {
     const start = this.#offset
     const body = start + FRAME_HEADER_BYTES
     const length =
-      typeof payload === 'string' ? this.#buffer.write(payload, body, 'utf8') : payload.copy(this.#buffer, body)
+      typeof payload === 'string'
+        ? this.#buffer.write(payload, body, 'utf8')
+        : payload.copy(this.#buffer, body)
     this.#buffer.writeUInt32LE(length, start)
     this.#buffer.writeUInt32LE(crc32(this.#buffer.subarray(body, body + length)), start + 4)
     this.#offsets.push(start)
