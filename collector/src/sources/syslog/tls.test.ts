@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect, type TLSSocket } from 'node:tls'
 import { after, before, describe, test } from 'node:test'
@@ -15,71 +13,24 @@ import {
   syslogConfig,
   testMetrics,
 } from './test-support/recording-port.js'
+import { tlsMaterial } from '../../../../test/harness/tls.js'
 import { createSyslogSource } from './source.js'
 
 let dir = ''
+let clientCommonName = ''
 const open: Source[] = []
 const clients: TLSSocket[] = []
 
-/** A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sentinel-tls-'))
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Sentinel Test CA',
-  )
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
-  for (const [name, cn] of [
-    ['server', 'localhost'],
-    ['client', 'fw01.example.net'],
-  ] as const) {
-    ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${cn}`,
-    )
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '1',
-      ...(name === 'server' ? ['-extfile', 'server.ext'] : []),
-    )
-  }
+/** The run's throw-away CA, server certificate (localhost, 127.0.0.1) and client certificate. */
+before(async () => {
+  const material = await tlsMaterial()
+  dir = material.dir
+  clientCommonName = material.clientCommonName
 })
 
 after(async () => {
   for (const client of clients) client.destroy()
   await Promise.all(open.map((source) => source.stop()))
-  if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
 const file = (name: string) => join(dir, name)
@@ -138,7 +89,7 @@ describe('TLS syslog listener (RFC 5425)', { timeout: 30_000 }, () => {
     const socket = await tlsClient(address.port, true)
     socket.write(octet('<13>from a verified device'))
     await port.waitForRecords(1)
-    assert.equal(port.records[0]?.tlsPeer, 'fw01.example.net')
+    assert.equal(port.records[0]?.tlsPeer, clientCommonName)
   })
 
   test('mutual TLS: a client without a certificate is rejected and counted', async () => {
