@@ -2,57 +2,28 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { appendFile, mkdir, mkdtemp, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { appendFile, mkdir, open, readFile, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { after, test } from 'node:test'
 import { FRAME_HEADER_BYTES, segmentFileName } from './record-frame.js'
+import { events, FRAME, numberOf, options as testOptions, tempDir } from './test-support/fixtures.js'
 import { Spool } from './spool.js'
-import type { SpoolOptions, SpoolRecord } from './spool-types.js'
+import type { SpoolOptions } from './spool-types.js'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const childScript = fileURLToPath(new URL('./test-support/spool-child.ts', import.meta.url))
 
-const dirs: string[] = []
 const children: ChildProcess[] = []
-after(async () => {
+after(() => {
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })))
 })
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sentinel-spool-'))
-  dirs.push(dir)
-  return join(dir, 'spool')
-}
-
-function event(n: number): Buffer {
-  return Buffer.from(
-    `{"n":${String(n).padStart(10)},"message":"%ASA-4-106023: Deny tcp src outside:198.51.100.7/5123 dst inside:10.0.0.5/22"}`,
-  )
-}
-const FRAME = FRAME_HEADER_BYTES + event(0).length
-
-function events(from: number, count: number): Buffer[] {
-  return Array.from({ length: count }, (_, i) => event(from + i))
-}
-
-function numberOf(record: SpoolRecord): number {
-  return (JSON.parse(record.payload.toString()) as { n: number }).n
-}
-
+/** Recovery tests keep everything in one segment unless they say otherwise. */
 function options(dir: string, overrides: Partial<SpoolOptions> = {}): SpoolOptions {
-  return {
-    dir,
-    maxBytes: 64 * 1024 * 1024,
-    segmentBytes: 1024 * 1024,
-    whenFull: 'block',
-    fsyncIntervalMs: 1000,
-    ...overrides,
-  }
+  return testOptions(dir, { segmentBytes: 1024 * 1024, ...overrides })
 }
 
 /** Writes events 0..count-1 (in batches of 4) and closes the spool; returns the path of its only segment. */

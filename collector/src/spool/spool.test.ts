@@ -1,50 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { SentinelError } from '../errors/codes.js'
-import { FRAME_HEADER_BYTES } from './record-frame.js'
 import { Spool } from './spool.js'
-import type { SpoolOptions, SpoolRecord } from './spool-types.js'
-
-const dirs: string[] = []
-after(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })))
-})
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sentinel-spool-'))
-  dirs.push(dir)
-  return join(dir, 'spool')
-}
-
-/** A syslog-like event whose JSON length does not depend on `n` (JSON allows the padding spaces). */
-function event(n: number): Buffer {
-  return Buffer.from(
-    `{"n":${String(n).padStart(10)},"message":"<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick"}`,
-  )
-}
-const FRAME = FRAME_HEADER_BYTES + event(0).length
-
-function events(from: number, count: number): Buffer[] {
-  return Array.from({ length: count }, (_, i) => event(from + i))
-}
-
-function numberOf(record: SpoolRecord): number {
-  return (JSON.parse(record.payload.toString()) as { n: number }).n
-}
-
-function options(dir: string, overrides: Partial<SpoolOptions> = {}): SpoolOptions {
-  return {
-    dir,
-    maxBytes: 64 * 1024 * 1024,
-    segmentBytes: 10 * FRAME,
-    whenFull: 'block',
-    fsyncIntervalMs: 1000,
-    ...overrides,
-  }
-}
+import type { SpoolRecord } from './spool-types.js'
+import { event, events, FRAME, numberOf, options, tempDir } from './test-support/fixtures.js'
 
 async function segmentFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.seg')).sort()
