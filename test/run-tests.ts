@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { prepareServices } from './harness/index.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const SEARCH = ['collector/src', 'scripts', 'test', 'elastic-ingest', 'alerting']
+const SEARCH = ['collector/src', 'elastic-ingest/src', 'scripts', 'test', 'alerting']
 const SKIP = new Set(['node_modules', 'dist', '.work', '.cache'])
 
 async function findTests(dir: string): Promise<string[]> {

@@ -4,6 +4,7 @@
  * collector/config/sentinel.schema.json and docs/configuration.md are generated from this.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { ElasticsearchSinkConfig } from '../sinks/elasticsearch/config.js'
 import { SyslogSourceConfig } from '../sources/syslog/config.js'
 import { WHEN_FULL_POLICIES } from '../spool/spool-types.js'
 
@@ -115,6 +116,12 @@ export const CollectorConfig = Type.Object(
     api: ApiConfig,
     pipeline: PipelineConfig,
     spool: SpoolConfig,
+    sinks: Type.Object(
+      {
+        elasticsearch: Type.Optional(ElasticsearchSinkConfig),
+      },
+      { additionalProperties: false, default: {}, description: 'Outputs; each one left out is off.' },
+    ),
     sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SyslogSourceConfig, {
       description:
         'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514.',

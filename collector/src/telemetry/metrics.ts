@@ -23,6 +23,14 @@ export interface CollectorMetrics {
   spoolSegments: Gauge<never>
   spoolQuotaBytes: Gauge<never>
   spoolRecoveredBytes: Counter<never>
+  sinkSentEvents: Counter<'sink'>
+  sinkDuplicateEvents: Counter<'sink'>
+  sinkRetries: Counter<'sink' | 'reason'>
+  sinkDeadletterEvents: Counter<'sink' | 'reason'>
+  sinkBacklogEvents: Gauge<'sink'>
+  sinkInFlightRequests: Gauge<'sink'>
+  sinkUp: Gauge<'sink'>
+  sinkRequestDuration: Histogram<'sink'>
 }
 
 /** Latency buckets from 0.1 ms to 10 s: fine enough below 50 ms to read p50/p99 from the histogram. */
@@ -128,6 +136,55 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
     spoolRecoveredBytes: new Counter({
       name: 'sentinel_spool_truncated_bytes_total',
       help: 'Bytes of a torn tail cut off when the spool was reopened after a crash.',
+      registers,
+    }),
+    sinkSentEvents: new Counter({
+      name: 'sentinel_sink_sent_events_total',
+      help: 'Events the destination confirmed (cursor advanced past them).',
+      labelNames: ['sink'],
+      registers,
+    }),
+    sinkDuplicateEvents: new Counter({
+      name: 'sentinel_sink_duplicate_events_total',
+      help: 'Events the destination already had (a replay after a crash or retry: Elasticsearch 409 on create); counted as delivered.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    sinkRetries: new Counter({
+      name: 'sentinel_sink_retries_total',
+      help: 'Events (or whole requests) sent again, by reason (status_429, status_5xx, network, timeout).',
+      labelNames: ['sink', 'reason'],
+      registers,
+    }),
+    sinkDeadletterEvents: new Counter({
+      name: 'sentinel_sink_deadletter_events_total',
+      help: 'Events the destination rejected for good, written to the dead-letter stream with their reason.',
+      labelNames: ['sink', 'reason'],
+      registers,
+    }),
+    sinkBacklogEvents: new Gauge({
+      name: 'sentinel_sink_backlog_events',
+      help: 'Events in the spool this sink has not had confirmed yet.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    sinkInFlightRequests: new Gauge({
+      name: 'sentinel_sink_in_flight_requests',
+      help: 'Requests sent and not yet answered.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    sinkUp: new Gauge({
+      name: 'sentinel_sink_up',
+      help: '1 while the last request to the destination got an answer, 0 while it is unreachable.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    sinkRequestDuration: new Histogram({
+      name: 'sentinel_sink_request_duration_seconds',
+      help: 'Time from sending a request to its answer.',
+      labelNames: ['sink'],
+      buckets: LATENCY_BUCKETS,
       registers,
     }),
   }

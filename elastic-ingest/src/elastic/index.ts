@@ -1,0 +1,2 @@
+/** @module Elasticsearch templates, ILM policy and setup (being built). */
+export {}

@@ -1,0 +1,2 @@
+/** @module Kibana saved objects and setup (being built). */
+export {}
