@@ -1,7 +1,8 @@
 /**
  * @module The collector: assembles the stages of DESIGN.md's data flow (sources -> pipeline ->
- * spool, with the API beside them) from a validated config, and takes them down in the reverse
- * order so that everything read is in the spool before the process exits.
+ * spool -> sinks, with the API beside them) from a validated config, and takes them down in the
+ * reverse order so that everything read is in the spool, and every sink's cursor is persisted,
+ * before the process exits.
  */
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
@@ -12,6 +13,8 @@ import { SentinelError } from './errors/codes.js'
 import { parseRecord } from './parse/index.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
+import { createSinks } from './sinks/create-sinks.js'
+import type { Sink } from './sinks/sink.js'
 import { createSyslogSource, type SyslogSource } from './sources/syslog/source.js'
 import { Spool } from './spool/spool.js'
 import type { Logger } from './telemetry/logger.js'
@@ -41,6 +44,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     whenFull: config.spool.when_full,
     fsyncIntervalMs: config.spool.fsync_interval_ms,
   })
+  const sinks: Sink[] = createSinks(config.sinks, { spool, metrics, logger })
   const recent = new RecentEvents(config.api.recent_events)
   const pipeline = new Pipeline(
     {
@@ -64,6 +68,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       sampleSpool()
       metrics.pipelinePending.set(pipeline.pending)
       for (const source of sources) source.collectMetrics?.()
+      for (const sink of sinks) sink.collectMetrics?.()
     },
     readiness: () => {
       if (!ready) return { ready: false, reason: 'starting or stopping' }
@@ -73,20 +78,27 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   })
 
   const started: SyslogSource[] = []
+  const startedSinks: Sink[] = []
   try {
     for (const source of sources) {
       await source.start()
       started.push(source)
     }
+    for (const sink of sinks) {
+      await sink.start()
+      startedSinks.push(sink)
+    }
     await listenApi(api, config.api.listen)
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.stop()))
+    await pipeline.flush()
+    await Promise.allSettled(startedSinks.map((s) => s.stop()))
     await api.close()
     await spool.close()
     throw error
   }
   ready = true
-  logStartup(logger, config, api, spoolDir)
+  logStartup(logger, config, api, spoolDir, sinks)
 
   let stopping: Promise<void> | undefined
   return {
@@ -101,6 +113,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
         ready = false
         await Promise.allSettled(sources.map((s) => s.stop()))
         await pipeline.flush()
+        await Promise.allSettled(sinks.map((s) => s.stop()))
         await api.close()
         await spool.close()
         logger.info(
@@ -127,14 +140,44 @@ function apiAddress(api: FastifyInstance): { host: string; port: number } | unde
   return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined
 }
 
-function logStartup(logger: Logger, config: CollectorConfig, api: FastifyInstance, spoolDir: string): void {
+function logStartup(
+  logger: Logger,
+  config: CollectorConfig,
+  api: FastifyInstance,
+  spoolDir: string,
+  sinks: readonly Sink[],
+): void {
   const http = apiAddress(api)
   logger.info(
     { api: http ? `http://${http.host}:${http.port}` : config.api.listen, spool: spoolDir, version },
     'Collector ready: health at /health/ready, metrics at /metrics, recent events at /api/v1/events.',
   )
-  logger.warn(
-    { spool: join(spoolDir), quota_bytes: config.spool.max_bytes, when_full: config.spool.when_full },
-    'No outputs are configured (Elasticsearch, Splunk HEC, Alertmanager are off): events are kept in the spool up to its quota.',
+  const on = sinks.map((s) => s.id)
+  const off = OUTPUTS.filter((o) => !on.includes(o.id)).map((o) => o.id)
+  const outputs = { on, off }
+  if (on.length === 0) {
+    logger.warn(
+      {
+        outputs,
+        spool: join(spoolDir),
+        quota_bytes: config.spool.max_bytes,
+        when_full: config.spool.when_full,
+      },
+      'No outputs are configured (Elasticsearch, Splunk HEC, Alertmanager are off): events are kept in the spool up to its quota.',
+    )
+    return
+  }
+  const names = (ids: readonly string[]): string =>
+    ids.map((id) => OUTPUTS.find((o) => o.id === id)?.name ?? id).join(', ')
+  logger.info(
+    { outputs },
+    `Outputs on: ${names(on)}; off: ${off.length === 0 ? 'none' : names(off)} (configure them under sinks).`,
   )
 }
+
+/** Outputs the collector knows, for the start-up log (an output without a URL is off). */
+const OUTPUTS = [
+  { id: 'elasticsearch', name: 'Elasticsearch' },
+  { id: 'splunk_hec', name: 'Splunk HEC' },
+  { id: 'alertmanager', name: 'Alertmanager' },
+] as const

@@ -2,11 +2,12 @@
  * @module Service harness entry. `prepareServices()` runs once before `npm test` (and the
  * benchmarks) and installs what the suite needs; the rest are the helpers tests import.
  *
- * Adding a service (Elasticsearch, Prometheus, Alertmanager, snmpd): write a `ServiceSpec` in
+ * Adding a service (Prometheus, Alertmanager, snmpd): write a `ServiceSpec` in
  * its own module (requirements, configure, command, ready probe, stop timeout; see rsyslog.ts)
  * and list it in {@link SERVICE_SPECS}.
  */
 import { collectorSpec } from './collector.js'
+import { elasticsearchSpec } from './elasticsearch.js'
 import { binary, ensureInstalled, type Requirement } from './requirements.js'
 import { rsyslogSpec } from './rsyslog.js'
 import type { ServiceSpec } from './service.js'
@@ -25,6 +26,21 @@ export type {
   EcsEvent,
   EventQuery,
 } from './collector.js'
+export {
+  ELASTICSEARCH_VERSION,
+  SHARED_ES_URL_ENV,
+  elasticsearchSpec,
+  ensureElasticsearchDistribution,
+  esRequest,
+  sharedElasticsearch,
+  startElasticsearch,
+} from './elasticsearch.js'
+export type {
+  ElasticsearchHandle,
+  ElasticsearchOptions,
+  ElasticsearchSetup,
+  EsResponse,
+} from './elasticsearch.js'
 export { startProcess, ManagedProcess, ProcessExitedError } from './process.js'
 export type { ExitStatus, StartProcessOptions } from './process.js'
 export { freePort, freeTcpPort, freeUdpPort } from './ports.js'
@@ -44,7 +60,11 @@ export { waitFor, WaitTimeoutError } from './wait-for.js'
 export { makeWorkDir, runDir, runId } from './work-dir.js'
 
 /** Every service the suite starts. */
-export const SERVICE_SPECS: ReadonlyArray<ServiceSpec<unknown, unknown>> = [rsyslogSpec, collectorSpec]
+export const SERVICE_SPECS: ReadonlyArray<ServiceSpec<unknown, unknown>> = [
+  rsyslogSpec,
+  collectorSpec,
+  elasticsearchSpec,
+]
 
 /** Tools tests call directly (senders, cert tooling), not services. */
 export const TOOL_REQUIREMENTS: readonly Requirement[] = [

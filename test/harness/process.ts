@@ -57,9 +57,11 @@ export class ManagedProcess {
   readonly exited: Promise<ExitStatus>
   private status: ExitStatus | undefined
   private readonly stopTimeoutMs: number
+  private readonly child: ChildProcess
 
   constructor(child: ChildProcess, options: StartProcessOptions) {
     if (child.pid === undefined) throw new Error(`${options.name}: spawn gave no pid`)
+    this.child = child
     this.name = options.name
     this.logFile = options.logFile
     this.pid = child.pid
@@ -131,6 +133,14 @@ export class ManagedProcess {
   async kill9(): Promise<ExitStatus> {
     this.signal('SIGKILL')
     return this.exited
+  }
+
+  /**
+   * Let this process's test process exit while it still runs (the exit hook then kills it): for
+   * a service shared by every test in a file, which no single test stops.
+   */
+  unref(): void {
+    this.child.unref()
   }
 
   /** Synchronous SIGKILL, for exit hooks. */

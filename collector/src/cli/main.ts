@@ -11,6 +11,7 @@ import { SentinelError } from '../errors/codes.js'
 import { createLogger } from '../telemetry/logger.js'
 import { runDemo } from './demo-command.js'
 import { runParseCommand } from './parse-command.js'
+import { addSetupCommands } from './setup-command.js'
 
 /** Give up on a graceful stop after this long (a stuck sink must not keep the process forever). */
 const STOP_TIMEOUT_MS = 15_000
@@ -114,8 +115,11 @@ program
     },
   )
 
+addSetupCommands(program, integer)
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof SentinelError) process.stderr.write(`sentinel: ${error.code}: ${error.message}\n`)
+  if (error instanceof SentinelError || hasErrorCode(error))
+    process.stderr.write(`sentinel: ${error.code}: ${error.message}\n`)
   else if (error instanceof InvalidArgumentError) process.stderr.write(`sentinel: ${error.message}\n`)
   else
     process.stderr.write(
@@ -123,3 +127,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     )
   process.exit(1)
 })
+
+/** Errors from @sentinel/elastic-ingest carry SNT_ERR_* codes of their own. */
+function hasErrorCode(error: unknown): error is Error & { code: string } {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined
+  return typeof code === 'string' && code.startsWith('SNT_ERR_')
+}

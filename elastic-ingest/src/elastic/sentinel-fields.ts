@@ -1,0 +1,66 @@
+/**
+ * @module Mappings of Sentinel's own fields (`sentinel.*`), which ECS does not define: the only
+ * mappings typed here. Keep in step with `SentinelFields` in
+ * `collector/src/event/sentinel-event.ts`; the field-coverage test fails when they drift.
+ */
+import type { FieldMapping, Properties } from './ecs-mappings.js'
+
+const keyword: FieldMapping = { type: 'keyword', ignore_above: 1024 }
+
+/**
+ * A flattened object holding keys from the wire (CEF/LEEF/JSON extensions): every leaf is a
+ * keyword, so an unbounded set of keys never grows the mapping. `ignore_above` keeps one huge
+ * value from rejecting the event (8191 characters fit Lucene's 32766-byte term limit);
+ * `depth_limit` 64 matches the JSON parser's nesting limit (MAX_JSON_DEPTH).
+ */
+const wireKeys: FieldMapping = { type: 'flattened', ignore_above: 8191, depth_limit: 64 }
+
+/** `sentinel.*` on every Sentinel document. */
+export function sentinelProperties(): Properties {
+  return {
+    sentinel: {
+      properties: {
+        /** Listener name from the config. */
+        source_id: keyword,
+        /** udp, tcp, tls, stdin, http. */
+        transport: keyword,
+        /** The parser that produced the event: rfc5424, rfc3164, cef, leef, json. */
+        format: keyword,
+        /** CEF/LEEF header version. */
+        format_version: keyword,
+        /** A CEF severity outside 0-10 (`High`, `Very-High`), verbatim. */
+        vendor_severity: keyword,
+        /** The frame was cut to the listener's max_length. */
+        truncated: { type: 'boolean' },
+        /** RFC 3164 message without a PRI part: priority 13 assumed (RFC 3164 4.3.3). */
+        pri_inferred: { type: 'boolean' },
+        /** The sender as the socket saw it (may differ from host.name). */
+        peer: { properties: { ip: { type: 'ip' }, port: { type: 'long' } } },
+        /** The frame's exact bytes when they are not valid UTF-8 (event.original holds the decoded text). */
+        original_base64: { type: 'binary' },
+        /** CEF/LEEF/JSON keys without an ECS field. */
+        extensions: wireKeys,
+        /**
+         * The anomaly model's verdict (set by the scoring stage, issue 6): mapped now so the
+         * Kibana anomaly search and timeline work the day scores arrive.
+         */
+        anomaly: {
+          properties: {
+            /** 0 (ordinary) to 1 (most anomalous). */
+            score: { type: 'float' },
+            model_version: keyword,
+          },
+        },
+        /** Why the Elasticsearch sink dead-lettered an event (logs-sentinel.deadletter-*). */
+        deadletter: {
+          properties: {
+            reason: keyword,
+            status: { type: 'long' },
+            index: keyword,
+            event_id: keyword,
+          },
+        },
+      },
+    },
+  }
+}

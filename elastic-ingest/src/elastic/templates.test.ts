@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { EcsFlat } from '@elastic/ecs'
+import { ecsFieldMapping } from './ecs-mappings.js'
+import { EMITTED_ECS_FIELDS } from './emitted-fields.js'
+import { componentTemplates, DATA_STREAMS, indexTemplates, mappedFields } from './templates.js'
+import { SENTINEL_VERSION } from './version.js'
+
+const ecs = EcsFlat as Record<string, { type: string; ignore_above?: number; multi_fields?: unknown[] }>
+
+test('every emitted ECS field is mapped with the type, ignore_above and multi-fields @elastic/ecs defines', () => {
+  const fields = mappedFields()
+  for (const name of EMITTED_ECS_FIELDS) {
+    const definition = ecs[name]
+    assert.ok(definition, `${name} is not in EcsFlat`)
+    assert.equal(fields.get(name), definition.type, name)
+    const mapping = ecsFieldMapping(name)
+    assert.equal(mapping.ignore_above, definition.ignore_above, `${name} ignore_above`)
+    assert.equal(
+      Object.keys((mapping.fields as object | undefined) ?? {}).length,
+      definition.multi_fields?.length ?? 0,
+    )
+  }
+  assert.equal(fields.get('message'), 'match_only_text')
+  assert.equal(fields.get('url.original.text'), 'match_only_text')
+  assert.deepEqual(ecsFieldMapping('event.original'), { type: 'keyword', index: false, doc_values: false })
+  assert.equal(fields.get('log.syslog.structured_data'), 'flattened')
+})
+
+test('sentinel.* has explicit mappings, including the dead-letter fields', () => {
+  const fields = mappedFields()
+  assert.deepEqual(Object.fromEntries([...fields].filter(([path]) => path.startsWith('sentinel.'))), {
+    'sentinel.anomaly.model_version': 'keyword',
+    'sentinel.anomaly.score': 'float',
+    'sentinel.deadletter.event_id': 'keyword',
+    'sentinel.deadletter.index': 'keyword',
+    'sentinel.deadletter.reason': 'keyword',
+    'sentinel.deadletter.status': 'long',
+    'sentinel.extensions': 'flattened',
+    'sentinel.format': 'keyword',
+    'sentinel.format_version': 'keyword',
+    'sentinel.original_base64': 'binary',
+    'sentinel.peer.ip': 'ip',
+    'sentinel.peer.port': 'long',
+    'sentinel.pri_inferred': 'boolean',
+    'sentinel.source_id': 'keyword',
+    'sentinel.transport': 'keyword',
+    'sentinel.truncated': 'boolean',
+    'sentinel.vendor_severity': 'keyword',
+  })
+})
+
+test('unknown fields are kept, not rejected: dynamic false on the root', () => {
+  const mappings = componentTemplates()['sentinel@mappings']?.template.mappings
+  assert.equal(mappings?.dynamic, false)
+})
+
+test('an index template per data stream of DESIGN.md §2, above Elastic built-in logs-*-* (priority 100)', () => {
+  const templates = indexTemplates()
+  for (const pattern of [
+    'logs-sentinel.syslog-*',
+    'logs-sentinel.snmp_trap-*',
+    'metrics-sentinel.snmp-*',
+    'logs-sentinel.alert-*',
+    'logs-sentinel.deadletter-*',
+  ]) {
+    const template = Object.values(templates).find((t) => t.index_patterns.includes(pattern))
+    assert.ok(template, pattern)
+    assert.deepEqual(template.data_stream, {})
+    assert.ok(template.priority > 100)
+    assert.deepEqual(template.composed_of.slice(0, 3), [
+      'sentinel@settings',
+      'sentinel-ecs@mappings',
+      'sentinel@mappings',
+    ])
+    assert.equal(template._meta.managed_by, 'sentinel')
+    assert.equal(template._meta.sentinel_version, SENTINEL_VERSION)
+  }
+  assert.equal(Object.keys(templates).length, DATA_STREAMS.length)
+})
+
+test('the lifecycle setting is left out where the cluster has no ILM', () => {
+  const withIlm = componentTemplates()['sentinel@settings']?.template.settings as {
+    index: Record<string, unknown>
+  }
+  const without = componentTemplates({ ilm: false })['sentinel@settings']?.template.settings as {
+    index: Record<string, unknown>
+  }
+  assert.deepEqual(withIlm.index.lifecycle, { name: 'sentinel-logs' })
+  assert.equal(without.index.lifecycle, undefined)
+})
