@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
@@ -88,16 +88,11 @@ test('sentinel config check: exit 0 for a valid file, 1 with every problem and i
 
 test('sentinel config schema prints the committed JSON Schema', async () => {
   const { stdout } = await run(process.execPath, [BIN, 'config', 'schema'])
+  const committed = await readFile(join(REPO_ROOT, 'collector', 'config', 'sentinel.schema.json'), 'utf8')
+  assert.deepEqual(JSON.parse(stdout), JSON.parse(committed))
   const schema = JSON.parse(stdout) as { title: string; properties: Record<string, unknown> }
   assert.equal(schema.title, 'Sentinel collector config')
-  assert.deepEqual(Object.keys(schema.properties).sort(), [
-    'api',
-    'data_dir',
-    'log_level',
-    'pipeline',
-    'sources',
-    'spool',
-  ])
+  assert.ok('sinks' in schema.properties && 'sources' in schema.properties)
 })
 
 test('sentinel demo sends a realistic mix that arrives parsed by every parser', async (t) => {
