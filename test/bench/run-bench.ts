@@ -22,6 +22,7 @@ import { bucketsOf, quantile, subtractBuckets } from './histogram.js'
 import { cpuSeconds, peakRssBytes } from './process-stats.js'
 import { benchParsers } from './parsers.js'
 import { benchSpool } from './spool.js'
+import { benchElasticsearch } from './elasticsearch.js'
 
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
@@ -261,6 +262,7 @@ const report = {
   udp_rfc3164: await udpScenario(),
   parsers: await benchParsers(),
   spool: await benchSpool(spoolDir),
+  elasticsearch: await benchElasticsearch(scale),
 }
 await rm(spoolDir, { recursive: true, force: true })
 

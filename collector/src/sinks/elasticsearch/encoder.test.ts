@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { describe, test } from 'node:test'
+import fc from 'fast-check'
 import {
   bulkBody,
   dataStreamName,
   encodeDeadletter,
   encodeEvent,
   normaliseDataset,
+  scanEventJson,
   type EncodedEvent,
 } from './encoder.js'
 
@@ -130,4 +132,71 @@ test('encoder: a bulk body is the events back to back, NDJSON ending in a newlin
       .map((l) => (JSON.parse(l) as { create: { _id: string } }).create._id),
     ['spool1-1', 'spool1-2'],
   )
+})
+
+describe('scanEventJson: event.dataset and top-level keys without parsing', () => {
+  test('agrees with JSON.parse on arbitrary objects whenever it claims the payload is simple', () => {
+    const withEvent = fc.record(
+      {
+        event: fc.record({ dataset: fc.string(), kind: fc.string() }, { requiredKeys: [] }),
+        data_stream: fc.object(),
+        message: fc.string(),
+        sentinel: fc.object(),
+      },
+      { requiredKeys: [] },
+    )
+    let checked = 0
+    fc.assert(
+      fc.property(fc.oneof(withEvent, fc.object()), (value) => {
+        const json = JSON.stringify(value)
+        // Compare with what the JSON says (JSON.stringify drops undefined members).
+        const object = JSON.parse(json) as Record<string, unknown>
+        const scan = scanEventJson(Buffer.from(json))
+        if (!scan.simple) return
+        checked++
+        const event = object.event as { dataset?: unknown } | undefined
+        assert.equal(scan.keys, Object.keys(object).length)
+        assert.equal(scan.hasDataStream, 'data_stream' in object)
+        assert.equal(scan.dataset, typeof event?.dataset === 'string' ? event.dataset : undefined)
+      }),
+      { numRuns: 2000 },
+    )
+    assert.ok(checked > 1000, `only ${checked} of 2000 payloads took the fast path`)
+  })
+
+  test('ignores dataset keys outside event and look-alikes inside strings', () => {
+    const payload = {
+      '@timestamp': '2026-01-01T00:00:00.000Z',
+      event: { kind: 'event', original: '{"dataset":"evil"}', dataset: 'sentinel.syslog' },
+      sentinel: { extensions: { dataset: 'other', event: { dataset: 'nested' } } },
+    }
+    const scan = scanEventJson(Buffer.from(JSON.stringify(payload)))
+    assert.deepEqual(scan, { simple: true, keys: 3, hasDataStream: false, dataset: 'sentinel.syslog' })
+  })
+
+  test('escaped datasets, raw newlines and truncated JSON are left to the slow path', () => {
+    assert.equal(scanEventJson(Buffer.from(JSON.stringify({ event: { dataset: 'a"b' } }))).simple, false)
+    assert.equal(scanEventJson(Buffer.from('{"event":{"dataset":"x"},\n"a":1}')).simple, false)
+    assert.equal(scanEventJson(Buffer.from('{"event":{"dataset":"x"}')).simple, false)
+    assert.equal(scanEventJson(Buffer.from('[1,2]')).simple, false)
+  })
+
+  test('the fast path produces the same document as parsing and re-serialising', () => {
+    const event = {
+      '@timestamp': '2026-01-01T00:00:00.000Z',
+      event: { kind: 'event', dataset: 'sentinel.syslog', original: '<13>1 - h a - - [x@1 k="v\\"w"] m' },
+      message: 'm',
+    }
+    const record = { seq: 3, payload: Buffer.from(JSON.stringify(event)) }
+    const encoded = encodeEvent(record, 'spool1', 'default')
+    assert.ok('bytes' in encoded)
+    const [action, document] = encoded.bytes.toString().trimEnd().split('\n')
+    assert.deepEqual(JSON.parse(action ?? ''), {
+      create: { _index: 'logs-sentinel.syslog-default', _id: 'spool1-3' },
+    })
+    assert.deepEqual(JSON.parse(document ?? ''), {
+      ...event,
+      data_stream: { type: 'logs', dataset: 'sentinel.syslog', namespace: 'default' },
+    })
+  })
 })

@@ -58,11 +58,12 @@ export function normaliseDataset(dataset: unknown): string {
 }
 
 /**
- * Encode one spool record as a bulk `create` action and its document.
+ * Turn one spooled event into its bulk `create` entry. The payload bytes go out verbatim with
+ * `"data_stream":{…},` spliced in after the opening brace; `_id` is `<spool id>-<seq>`.
  *
- * @example
- * const encoded = encodeEvent({ seq: 7, payload: Buffer.from('{"@timestamp":"…","event":{"dataset":"sentinel.syslog"}}') }, 'ab12', 'default')
- * // encoded.bytes: {"create":{"_index":"logs-sentinel.syslog-default","_id":"ab12-7"}}\n{"data_stream":{…},"@timestamp":"…",…}\n
+ * The data stream comes from `event.dataset`, found by {@link scanEventJson} without parsing the
+ * document; anything the scan is unsure about takes the slow path (JSON.parse), which also
+ * reports payloads that are not JSON objects.
  */
 export function encodeEvent(
   record: SpoolRecord,
@@ -70,6 +71,55 @@ export function encodeEvent(
   namespace: string,
 ): EncodedEvent | UnencodableEvent {
   const id = `${spoolId}-${record.seq}`
+  const payload = record.payload
+  const scan = scanEventJson(payload)
+  if (scan.simple && !scan.hasDataStream && scan.keys > 0) {
+    const target = entryTarget(scan.dataset, namespace)
+    // `id` is `<hex spool id>-<digits>`: nothing in it needs JSON escaping.
+    const head = Buffer.from(`${target.actionStart}${id}${target.actionEnd}`)
+    return {
+      seq: record.seq,
+      id,
+      index: target.index,
+      bytes: Buffer.concat([head, payload.subarray(1), NEWLINE_BUFFER]),
+      payload,
+    }
+  }
+  return encodeParsed(record, id, namespace)
+}
+
+const NEWLINE_BUFFER = Buffer.from('\n')
+
+/** The parts of a bulk entry that depend only on the dataset and namespace, built once each. */
+interface EntryTarget {
+  index: string
+  /** `{"create":{"_index":"…","_id":"` */
+  actionStart: string
+  /** `"}}` newline `{"data_stream":{…},` */
+  actionEnd: string
+}
+
+const entryTargets = new Map<string, EntryTarget>()
+
+function entryTarget(rawDataset: string | undefined, namespace: string): EntryTarget {
+  const key = `${rawDataset ?? ''}\0${namespace}`
+  let target = entryTargets.get(key)
+  if (!target) {
+    const dataset = normaliseDataset(rawDataset)
+    const index = dataStreamName(dataset, namespace)
+    const [actionStart = '', actionEnd = ''] = JSON.stringify({ create: { _index: index, _id: '\0' } }).split(
+      '\\u0000',
+    )
+    const dataStream = JSON.stringify({ type: 'logs', dataset, namespace })
+    target = { index, actionStart, actionEnd: `${actionEnd}\n{"data_stream":${dataStream},` }
+    // Datasets come from a small set of parsers; the bound only guards against hostile payloads.
+    if (entryTargets.size < 1024) entryTargets.set(key, target)
+  }
+  return target
+}
+
+/** The slow path: parse the document, then re-serialise it with `data_stream` set. */
+function encodeParsed(record: SpoolRecord, id: string, namespace: string): EncodedEvent | UnencodableEvent {
   let document: unknown
   try {
     document = JSON.parse(record.payload.toString('utf8'))
@@ -86,25 +136,89 @@ export function encodeEvent(
   )
   const index = dataStreamName(dataset, namespace)
   const dataStream = { type: 'logs', dataset, namespace }
-  const action = Buffer.from(`${JSON.stringify({ create: { _index: index, _id: id } })}\n`)
-  const payload = record.payload
-  let documentLine: Buffer
-  if (
-    !('data_stream' in fields) &&
-    Object.keys(fields).length > 0 &&
-    payload[0] === OPEN_BRACE &&
-    payload.indexOf(NEWLINE) === -1
-  ) {
-    // The common case: splice `"data_stream":{…},` after the opening brace, keep the rest verbatim.
-    documentLine = Buffer.concat([
-      Buffer.from(`{"data_stream":${JSON.stringify(dataStream)},`),
-      payload.subarray(1),
-      Buffer.from('\n'),
-    ])
-  } else {
-    documentLine = Buffer.from(`${JSON.stringify({ ...fields, data_stream: dataStream })}\n`)
+  const action = JSON.stringify({ create: { _index: index, _id: id } })
+  const bytes = Buffer.from(`${action}\n${JSON.stringify({ ...fields, data_stream: dataStream })}\n`)
+  return { seq: record.seq, id, index, bytes, payload: record.payload }
+}
+
+/** What {@link scanEventJson} learnt about a payload. */
+export interface EventJsonScan {
+  /**
+   * The payload is one JSON object on one line whose structure the scan followed to the end, and
+   * `event.dataset` (when present) is a string without escapes: safe to splice.
+   */
+  simple: boolean
+  /** Number of top-level keys. */
+  keys: number
+  hasDataStream: boolean
+  dataset: string | undefined
+}
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+const COLON = 0x3a
+
+/**
+ * One pass over compact JSON (as JSON.stringify writes it): counts top-level keys, notices a
+ * top-level `data_stream`, and reads `event.dataset`. Escaped quotes inside strings cannot end a
+ * string, so a key is any string followed by a colon.
+ *
+ * @example scanEventJson(Buffer.from('{"event":{"dataset":"sentinel.syslog"}}')).dataset // 'sentinel.syslog'
+ */
+export function scanEventJson(json: Buffer): EventJsonScan {
+  const result: EventJsonScan = { simple: false, keys: 0, hasDataStream: false, dataset: undefined }
+  const last = json.length - 1
+  if (last < 1 || json[0] !== OPEN_BRACE || json[last] !== CLOSE_BRACE) return result
+  let depth = 0
+  /** Depth-1 key whose value is open (`event` matters). */
+  let inEvent = false
+  let datasetEscaped = false
+  for (let i = 0; i <= last; i++) {
+    const byte = json[i]
+    if (byte === QUOTE) {
+      // A string: find its end, skipping escapes.
+      const start = i + 1
+      i++
+      while (i <= last && json[i] !== QUOTE) {
+        // A raw newline cannot be inside a JSON string: the payload is not one line.
+        if (json[i] === NEWLINE) return result
+        if (json[i] === BACKSLASH) i++
+        i++
+      }
+      if (i > last) return result
+      if (json[i + 1] !== COLON) continue // a value, not a key
+      if (depth === 1) {
+        result.keys++
+        const key = json.toString('latin1', start, i)
+        if (key === 'data_stream') result.hasDataStream = true
+        inEvent = key === 'event'
+      } else if (depth === 2 && inEvent && json.toString('latin1', start, i) === 'dataset') {
+        // The value follows the colon: a plain string is read here, anything else is left to JSON.parse.
+        if (json[i + 2] !== QUOTE) return result
+        const valueStart = i + 3
+        let j = valueStart
+        while (j <= last && json[j] !== QUOTE) {
+          if (json[j] === BACKSLASH) datasetEscaped = true
+          j++
+        }
+        result.dataset = json.toString('utf8', valueStart, j)
+        i = j
+      }
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      depth++
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth--
+      if (depth === 1) inEvent = false
+      if (depth === 0 && i !== last) return result
+    } else if (byte === NEWLINE) {
+      return result
+    }
   }
-  return { seq: record.seq, id, index, bytes: Buffer.concat([action, documentLine]), payload }
+  result.simple = depth === 0 && !datasetEscaped
+  return result
 }
 
 /** Why an event went to the dead-letter stream, as its document records it. */
