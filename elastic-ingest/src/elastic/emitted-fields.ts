@@ -5,7 +5,7 @@
  * Sources: the parsers in `collector/src/parse/` (base-event, syslog-priority, rfc5424, rfc3164,
  * syslog-body, cef, leef, json, network-fields, error-event), the Elasticsearch sink (data_stream,
  * dead-letter documents) and the fields the alert history and SNMP streams will carry. The
- * field-coverage test (`field-coverage.test.ts`) parses a corpus of every format and fails when an
+ * field-coverage test (`test/contract/ecs-field-coverage.test.ts`) parses a corpus of every format and fails when an
  * event holds a path these templates do not map.
  */
 

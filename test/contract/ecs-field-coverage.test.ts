@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict'
 import { isIP } from 'node:net'
 import { test } from 'node:test'
-import { demoMessage } from '../../../collector/src/cli/demo-traffic.js'
-import type { ParseFormat, RawRecord } from '../../../collector/src/event/raw-record.js'
-import { parseRecord } from '../../../collector/src/parse/index.js'
-import { mappedFields } from './templates.js'
+import { demoMessage } from '../../collector/src/cli/demo-traffic.js'
+import type { ParseFormat, RawRecord } from '../../collector/src/event/raw-record.js'
+import { parseRecord } from '../../collector/src/parse/index.js'
+import { mappedFields } from '../../elastic-ingest/src/elastic/templates.js'
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0))
 
