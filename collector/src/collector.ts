@@ -15,6 +15,8 @@ import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
 import { createSinks } from './sinks/create-sinks.js'
 import type { Sink } from './sinks/sink.js'
+import { MibTable } from './enrich/mib/table.js'
+import { SnmpTrapSource } from './sources/snmp_trap/source.js'
 import { createSyslogSource, type SyslogSource } from './sources/syslog/source.js'
 import { Spool } from './spool/spool.js'
 import type { Logger } from './telemetry/logger.js'
@@ -46,16 +48,22 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   })
   const sinks: Sink[] = createSinks(config.sinks, { spool, metrics, logger })
   const recent = new RecentEvents(config.api.recent_events)
+  // One MIB table for every trap source (shipped MIBs plus all their mib_dirs), built once at start.
+  const mibDirs = Object.values(config.sources).flatMap((s) => (s.type === 'snmp_trap' ? s.mib_dirs : []))
+  const mib = MibTable.load({ dirs: mibDirs, logger })
+  mib.onUnknown = () => metrics.snmpUnknownOids.inc()
   const pipeline = new Pipeline(
     {
       batchMaxEvents: config.pipeline.batch_max_events,
       batchMaxBytes: config.pipeline.batch_max_bytes,
       maxPendingEvents: config.pipeline.max_pending_events,
     },
-    { spool, parse: (record) => parseRecord(record), metrics, logger, recent },
+    { spool, parse: (record) => parseRecord(record, { mib }), metrics, logger, recent },
   )
   const sources: SyslogSource[] = Object.entries(config.sources).map(([id, source]) =>
-    createSyslogSource(id, source, { port: pipeline, metrics, logger }),
+    source.type === 'snmp_trap'
+      ? new SnmpTrapSource(id, source, { port: pipeline, metrics, logger })
+      : createSyslogSource(id, source, { port: pipeline, metrics, logger }),
   )
   const sampleSpool = spoolMetricsSampler(metrics, () => spool.stats())
   let ready = false

@@ -19,7 +19,8 @@ export const COLLECTOR_MAIN = join(REPO_ROOT, 'collector', 'dist', 'cli', 'main.
  * into the config as they are (format, timezone, framing, tls, ...).
  */
 export type CollectorSourceRequest = {
-  type: 'syslog'
+  /** `snmp_trap` sources take `protocol: 'udp'`. */
+  type: 'syslog' | 'snmp_trap'
   protocol: 'udp' | 'tcp' | 'tls'
   [key: string]: unknown
 }

@@ -10,6 +10,7 @@ import { collectorSpec } from './collector.js'
 import { elasticsearchSpec } from './elasticsearch.js'
 import { binary, ensureInstalled, type Requirement } from './requirements.js'
 import { rsyslogSpec } from './rsyslog.js'
+import { snmpdSpec } from './snmpd.js'
 import type { ServiceSpec } from './service.js'
 import { LOGGER_REQUIREMENTS } from './syslog-senders.js'
 import { TLS_REQUIREMENTS } from './tls.js'
@@ -51,6 +52,8 @@ export { binary, ensureInstalled, findBinary, requireBinary } from './requiremen
 export type { Requirement } from './requirements.js'
 export { rsyslogConfig, rsyslogSpec, startRsyslogForwarder } from './rsyslog.js'
 export type { RsyslogForwarderOptions, RsyslogSetup } from './rsyslog.js'
+export { SNMPD_USERS, snmpdConfig, snmpdSpec, startSnmpd, v2cArgs, v3Args } from './snmpd.js'
+export type { SnmpdHandle, SnmpdSetup, SnmpdV3User } from './snmpd.js'
 export { startService } from './service.js'
 export type { RunningService, ServiceSpec } from './service.js'
 export { octetFrame, runLogger } from './syslog-senders.js'
@@ -64,6 +67,7 @@ export const SERVICE_SPECS: ReadonlyArray<ServiceSpec<unknown, unknown>> = [
   rsyslogSpec,
   collectorSpec,
   elasticsearchSpec,
+  snmpdSpec,
 ]
 
 /** Tools tests call directly (senders, cert tooling), not services. */
@@ -71,6 +75,7 @@ export const TOOL_REQUIREMENTS: readonly Requirement[] = [
   ...LOGGER_REQUIREMENTS,
   ...TLS_REQUIREMENTS,
   binary('nc', 'netcat-openbsd', true),
+  binary('snmptrap', 'snmp'),
 ]
 
 /**

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { loadConfig, parseConfig } from './load.js'
-import { DEFAULT_SOURCES } from './schema.js'
+import { DEFAULT_SOURCES, type SourceConfig } from './schema.js'
+import type { SyslogSourceConfig } from '../sources/syslog/config.js'
+
+/** The source when it is a syslog one (narrows the union for assertions). */
+function syslog(source: SourceConfig | undefined): SyslogSourceConfig | undefined {
+  return source?.type === 'syslog' ? source : undefined
+}
 
 const exampleFile = new URL('../../config/sentinel.example.yaml', import.meta.url).pathname
 
@@ -33,9 +39,9 @@ test('no config file gives the embedded defaults of DESIGN.md: syslog on udp and
 
 test('the shipped example config is valid and every key in it is honoured', async () => {
   const config = await loadConfig(exampleFile, { SENTINEL_TLS_KEY_PASSPHRASE: 'hunter2' })
-  assert.equal(config.sources.firewall_cef?.format, 'cef')
-  assert.equal(config.sources.firewall_cef?.timezone, 'Europe/Berlin')
-  assert.equal(config.sources.syslog_tls?.tls?.key_passphrase, 'hunter2')
+  assert.equal(syslog(config.sources.firewall_cef)?.format, 'cef')
+  assert.equal(syslog(config.sources.firewall_cef)?.timezone, 'Europe/Berlin')
+  assert.equal(syslog(config.sources.syslog_tls)?.tls?.key_passphrase, 'hunter2')
   assert.equal(config.spool.max_bytes, 1073741824)
 })
 
@@ -120,12 +126,18 @@ test('secrets come from the environment or a file, and a missing one names its p
   await writeFile(keyFile, 's3cret\n')
   const yaml = (passphrase: string) =>
     `sources:\n  t:\n    type: syslog\n    listen: tls:127.0.0.1:0\n    tls: { cert_file: /c, key_file: /k, key_passphrase: "${passphrase}" }\n`
-  assert.equal(parseConfig(yaml(`\${file:${keyFile}}`), 'f', {}).sources.t?.tls?.key_passphrase, 's3cret')
   assert.equal(
-    parseConfig(yaml('${env:PASS}'), 'f', { PASS: 'from-env' }).sources.t?.tls?.key_passphrase,
+    syslog(parseConfig(yaml(`\${file:${keyFile}}`), 'f', {}).sources.t)?.tls?.key_passphrase,
+    's3cret',
+  )
+  assert.equal(
+    syslog(parseConfig(yaml('${env:PASS}'), 'f', { PASS: 'from-env' }).sources.t)?.tls?.key_passphrase,
     'from-env',
   )
-  assert.equal(parseConfig(yaml('$${env:PASS}'), 'f', {}).sources.t?.tls?.key_passphrase, '${env:PASS}')
+  assert.equal(
+    syslog(parseConfig(yaml('$${env:PASS}'), 'f', {}).sources.t)?.tls?.key_passphrase,
+    '${env:PASS}',
+  )
   assert.throws(() => parseConfig(yaml('${env:MISSING}'), 'f', {}), {
     code: 'SNT_ERR_CONFIG_SECRET',
     message: 'Cannot resolve secret sources.t.tls.key_passphrase: environment variable MISSING is not set',
@@ -169,4 +181,48 @@ test('the quota must hold the largest possible single event', () => {
   assert.deepEqual(problems, [
     'spool.max_bytes: must be at least 32000000 so the largest event (max_length 1000000) fits (got 4194304)',
   ])
+})
+
+test('an snmp_trap source gets its defaults and its secrets resolved', () => {
+  const config = parseConfig(
+    'sources:\n  traps:\n    type: snmp_trap\n    communities: [public]\n    users:\n      - { name: u, auth_protocol: sha, auth_key: "${env:AK}", priv_protocol: aes, priv_key: privpass123 }\n',
+    'f',
+    { AK: 'authpass123' },
+  )
+  const traps = config.sources.traps
+  assert.equal(traps?.type, 'snmp_trap')
+  if (traps?.type !== 'snmp_trap') return
+  assert.equal(traps.listen, 'udp:0.0.0.0:1162')
+  assert.equal(traps.users[0]?.level, 'authPriv')
+  assert.equal(traps.users[0]?.auth_key, 'authpass123')
+  assert.deepEqual(traps.mib_dirs, [])
+})
+
+test('an snmp_trap source must listen on udp, know who may send, and have the keys its users need', () => {
+  assert.throws(
+    () =>
+      parseConfig(
+        'sources:\n  t:\n    type: snmp_trap\n    listen: tcp:0.0.0.0:162\n    communities: [public]\n',
+        'f',
+        {},
+      ),
+    /sources\.t\.listen: expected udp:<host>:<port>/,
+  )
+  assert.throws(
+    () => parseConfig('sources:\n  t:\n    type: snmp_trap\n', 'f', {}),
+    /sources\.t: accepts no trap/,
+  )
+  assert.throws(
+    () =>
+      parseConfig(
+        'sources:\n  t:\n    type: snmp_trap\n    users: [{ name: u, level: authPriv, auth_protocol: sha, auth_key: authpass123 }]\n',
+        'f',
+        {},
+      ),
+    /sources\.t\.users\.0\.priv_key: required for level authPriv/,
+  )
+  assert.throws(
+    () => parseConfig('sources:\n  t:\n    type: snmp\n', 'f', {}),
+    /sources\.t\.type: expected one of "syslog", "snmp_trap" \(got "snmp"\)/,
+  )
 })

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { Ajv, type ErrorObject } from 'ajv'
 import { parseDocument } from 'yaml'
 import { SentinelError } from '../errors/codes.js'
+import type { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { parseListen } from '../sources/syslog/config.js'
 import { CollectorConfig, DEFAULT_SOURCES } from './schema.js'
 import { resolveSecretReferences } from './secrets.js'
@@ -13,7 +14,7 @@ import { resolveSecretReferences } from './secrets.js'
 /** Upper bound of an ECS document's size relative to its raw line. */
 const EVENT_EXPANSION = 16
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false })
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false, discriminator: true })
 const validateSchema = ajv.compile<CollectorConfig>(CollectorConfig)
 
 /** Read and validate a config file; without a path, the embedded defaults. */
@@ -81,7 +82,10 @@ function checkSemantics(config: CollectorConfig): string[] {
   }
   // Worst case, one event's document is many times its line (event.original and message escaped,
   // base64 of invalid UTF-8); any single event must fit the quota or the pipeline could never write it.
-  const largest = Math.max(0, ...Object.values(config.sources).map((source) => source.max_length))
+  const largest = Math.max(
+    0,
+    ...Object.values(config.sources).map((source) => (source.type === 'syslog' ? source.max_length : 0)),
+  )
   if (largest * EVENT_EXPANSION > config.spool.max_bytes / 2) {
     problems.push(
       `spool.max_bytes: must be at least ${2 * largest * EVENT_EXPANSION} so the largest event (max_length ${largest}) fits (got ${config.spool.max_bytes})`,
@@ -91,6 +95,18 @@ function checkSemantics(config: CollectorConfig): string[] {
   for (const [id, source] of Object.entries(config.sources)) {
     const path = `sources.${id}`
     const listen = parseListen(source.listen)
+    if (source.type === 'snmp_trap') {
+      if (!listen || listen.protocol !== 'udp') {
+        problems.push(`${path}.listen: expected udp:<host>:<port> for SNMP traps (got "${source.listen}")`)
+        continue
+      }
+      problems.push(...checkTrapSource(path, source))
+      const key = `udp:${listen.host}:${listen.port}`
+      const other = seen.get(key)
+      if (other && listen.port !== 0) problems.push(`${path}.listen: same address as sources.${other}.listen`)
+      seen.set(key, id)
+      continue
+    }
     if (!listen) {
       problems.push(
         `${path}.listen: expected <udp|tcp|tls>:<host>:<port> with a port up to 65535 (got "${source.listen}")`,
@@ -111,6 +127,29 @@ function checkSemantics(config: CollectorConfig): string[] {
         `${path}.timezone: expected an IANA time zone such as UTC or Europe/Berlin (got "${source.timezone}")`,
       )
     }
+  }
+  return problems
+}
+
+/** v3 users: the keys and protocols their level needs, no duplicate names. */
+function checkTrapSource(path: string, source: SnmpTrapSourceConfig): string[] {
+  const problems: string[] = []
+  const names = new Set<string>()
+  source.users.forEach((user, i) => {
+    const at = `${path}.users.${i}`
+    if (names.has(user.name)) problems.push(`${at}.name: duplicate user "${user.name}"`)
+    names.add(user.name)
+    if (user.level !== 'noAuthNoPriv') {
+      if (!user.auth_protocol) problems.push(`${at}.auth_protocol: required for level ${user.level}`)
+      if (!user.auth_key) problems.push(`${at}.auth_key: required for level ${user.level}`)
+    }
+    if (user.level === 'authPriv') {
+      if (!user.priv_protocol) problems.push(`${at}.priv_protocol: required for level authPriv`)
+      if (!user.priv_key) problems.push(`${at}.priv_key: required for level authPriv`)
+    }
+  })
+  if (source.communities.length === 0 && source.users.length === 0) {
+    problems.push(`${path}: accepts no trap: give communities (v1/v2c) or users (v3)`)
   }
   return problems
 }
@@ -157,6 +196,12 @@ function describeError(error: ErrorObject): string {
     case 'anyOf': {
       const options = (schema.anyOf ?? []).map((s) => JSON.stringify(s.const))
       return `${path}: expected one of ${options.join(', ')}${got}`
+    }
+    case 'discriminator': {
+      const tag = String(error.params.tag)
+      return error.params.error === 'mapping'
+        ? `${at(tag)}: expected one of "syslog", "snmp_trap" (got ${JSON.stringify(error.params.tagValue)})`
+        : `${at(tag)}: required`
     }
     case 'pattern':
       return `${path}: expected ${schema.description ?? `a string matching ${String(error.params.pattern)}`}${got}`

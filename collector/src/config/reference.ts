@@ -1,6 +1,7 @@
 /** @module Config reference: renders docs/configuration.md from the schema's descriptions and defaults. */
 import type { TSchema } from '@sinclair/typebox'
 import { CollectorConfig } from './schema.js'
+import { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { SyslogSourceConfig } from '../sources/syslog/config.js'
 
 interface Row {
@@ -65,5 +66,13 @@ ${table(top)}
 ${String(CollectorConfig.properties.sources.description)}
 
 ${table(rows(SyslogSourceConfig, '', []))}
+
+## \`sources.<name>\` (type \`snmp_trap\`)
+
+SNMP traps and informs (v1, v2c, v3 USM) on UDP; informs are acknowledged. Each \`users\` entry has
+\`name\`, \`level\` (noAuthNoPriv, authNoPriv, authPriv), \`auth_protocol\`, \`auth_key\`, \`priv_protocol\`
+and \`priv_key\` (keys via \`\${env:NAME}\` or \`\${file:PATH}\`).
+
+${table(rows(SnmpTrapSourceConfig, '', []))}
 `
 }

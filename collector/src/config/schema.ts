@@ -5,10 +5,24 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { ElasticsearchSinkConfig } from '../sinks/elasticsearch/config.js'
+import { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { SyslogSourceConfig } from '../sources/syslog/config.js'
 import { WHEN_FULL_POLICIES } from '../spool/spool-types.js'
 
 const SOURCE_ID_PATTERN = '^[a-z][a-z0-9_]{0,63}$'
+
+/**
+ * One source: a union discriminated by `type`. `oneOf` + `discriminator` (ajv option
+ * `discriminator: true`) so ajv validates only the branch `type` names and applies its defaults.
+ */
+export const SourceConfig = Type.Unsafe<SyslogSourceConfig | SnmpTrapSourceConfig>({
+  type: 'object',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [SyslogSourceConfig, SnmpTrapSourceConfig],
+  description: 'A listener; `type` picks its kind: syslog or snmp_trap.',
+})
+export type SourceConfig = SyslogSourceConfig | SnmpTrapSourceConfig
 
 /** Embedded defaults: what `npm start` listens on without a config file (DESIGN.md section 4). */
 export const DEFAULT_SOURCES: Record<string, SyslogSourceConfig> = {
@@ -122,7 +136,7 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'Outputs; each one left out is off.' },
     ),
-    sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SyslogSourceConfig, {
+    sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SourceConfig, {
       description:
         'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514.',
     }),

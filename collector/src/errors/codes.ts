@@ -60,6 +60,9 @@ export const RECEIVE_ERRORS = {
     'TLS handshake with a sender failed (bad or missing client certificate, protocol)',
   SNT_SOURCE_MAX_CONNECTIONS: 'Connection refused: the listener is at max_connections',
   SNT_SOURCE_SOCKET: 'Socket error on a connection or the listening socket',
+  SNT_SOURCE_SNMP_AUTH:
+    'SNMP trap rejected: unknown community or v3 user, wrong v3 key, or a security level the user does not allow',
+  SNT_SOURCE_SNMP_DECODE: 'SNMP datagram could not be decoded (not BER, unsupported version or PDU type)',
 } as const
 
 export type ReceiveErrorCode = keyof typeof RECEIVE_ERRORS

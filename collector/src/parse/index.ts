@@ -13,6 +13,9 @@ import { failEvent, internalErrorEvent } from './error-event.js'
 import { parseJsonBody } from './json.js'
 import { parseLeef } from './leef.js'
 import type { ParseContext } from './parse-context.js'
+import type { MibTable } from '../enrich/mib/table.js'
+import { shippedMibTable } from '../enrich/mib/table.js'
+import { parseSnmpTrap } from './snmp-trap.js'
 import { parseRfc3164 } from './rfc3164.js'
 import { looksLikeRfc5424, parseRfc5424 } from './rfc5424.js'
 import { contentEnd, isCefAt, isLeefAt } from './syslog-body.js'
@@ -23,6 +26,8 @@ export interface ParseOptions {
   now?: number
   /** Year of RFC 3164 stamps that carry none, instead of inferring it (`sentinel parse --year`). */
   year?: number
+  /** MIB table for `snmp_trap` records; default: the shipped MIBs (built on first use). */
+  mib?: MibTable
 }
 
 /**
@@ -61,6 +66,7 @@ function dispatch(record: RawRecord, options: ParseOptions | undefined): Sentine
   const text = data.toString('utf8') // decoded once; invalid sequences become U+FFFD (bytes kept as base64)
   const context = record.context
   const pinned = context.format
+  if (pinned === 'snmp_trap') return parseSnmpTrap(record, text, validUtf8, options?.mib ?? shippedMibTable())
   const event = createBaseEvent(record, text, validUtf8, pinned)
   const ctx: ParseContext = {
     now: options?.now ?? record.receivedAt,

@@ -13,6 +13,7 @@ export interface CollectorMetrics {
   errors: Counter<'component_id' | 'error_type' | 'error_code' | 'stage'>
   discardedEvents: Counter<'component_id' | 'reason' | 'intentional'>
   udpKernelDrops: Counter<'component_id'>
+  snmpUnknownOids: Counter
   connections: Gauge<'component_id'>
   sourcePaused: Gauge<'component_id'>
   pipelineLatency: Histogram<never>
@@ -77,6 +78,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
       name: 'sentinel_component_discarded_events_total',
       help: 'Events dropped, by reason; intentional="true" when a configured policy chose to drop.',
       labelNames: ['component_id', 'reason', 'intentional'],
+      registers,
+    }),
+    snmpUnknownOids: new Counter({
+      name: 'sentinel_snmp_unknown_oids_total',
+      help: 'SNMP OIDs (trap OIDs and varbinds) no loaded MIB names; they stay numeric. Add the MIB to mib_dirs.',
       registers,
     }),
     udpKernelDrops: new Counter({
