@@ -16,6 +16,9 @@ import { RecentEvents } from './pipeline/recent-events.js'
 import { createSinks } from './sinks/create-sinks.js'
 import type { Sink } from './sinks/sink.js'
 import { MibTable } from './enrich/mib/table.js'
+import { customProfiles, Inventory, toSnmpDevice } from './sources/snmp_poll/inventory.js'
+import { SnmpPoller } from './sources/snmp_poll/poller.js'
+import { pollRecords, stateRecord } from './sources/snmp_poll/records.js'
 import { SnmpTrapSource } from './sources/snmp_trap/source.js'
 import { createSyslogSource, type SyslogSource } from './sources/syslog/source.js'
 import { Spool } from './spool/spool.js'
@@ -52,14 +55,50 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   const mibDirs = Object.values(config.sources).flatMap((s) => (s.type === 'snmp_trap' ? s.mib_dirs : []))
   const mib = MibTable.load({ dirs: mibDirs, logger })
   mib.onUnknown = () => metrics.snmpUnknownOids.inc()
+  // SNMP inventory: device names are the host.name of poll documents and of traps from them.
+  const inventory = await Inventory.open(config.snmp).catch(async (error: unknown) => {
+    await spool.close()
+    throw new SentinelError('SNT_ERR_CONFIG_INVALID', [(error as Error).message], { cause: error })
+  })
+  let hosts = inventory.addressMap()
   const pipeline = new Pipeline(
     {
       batchMaxEvents: config.pipeline.batch_max_events,
       batchMaxBytes: config.pipeline.batch_max_bytes,
       maxPendingEvents: config.pipeline.max_pending_events,
     },
-    { spool, parse: (record) => parseRecord(record, { mib }), metrics, logger, recent },
+    { spool, parse: (record) => parseRecord(record, { mib, hosts }), metrics, logger, recent },
   )
+  let poller: SnmpPoller | undefined
+  const pollerDevices = () => inventory.list().map(({ device }) => toSnmpDevice(device, config.snmp))
+  const facts = (name: string) => {
+    const device = inventory.get(name)?.device
+    return { address: device?.address ?? '', tags: device?.tags, site: device?.site }
+  }
+  const syncPoller = (): void => {
+    hosts = inventory.addressMap()
+    const devices = pollerDevices()
+    if (poller) {
+      poller.setDevices(devices)
+      return
+    }
+    if (devices.length === 0) return
+    poller = new SnmpPoller({
+      devices,
+      intervalMs: config.snmp.interval_secs * 1000,
+      concurrency: config.snmp.concurrency,
+      timeoutMs: config.snmp.timeout_ms,
+      retries: config.snmp.retries,
+      profiles: customProfiles(config.snmp),
+      registry: metrics.registry,
+      logger,
+      // Poll values and state changes are records: spooled before any sink sees them.
+      onPoll: (poll, rates) => void pipeline.push(pollRecords(poll, rates, facts(poll.device))),
+      onStateChange: (change) => void pipeline.push([stateRecord(change, facts(change.device.name))]),
+    })
+    if (ready) poller.start()
+  }
+  inventory.onChange(syncPoller)
   const sources: SyslogSource[] = Object.entries(config.sources).map(([id, source]) =>
     source.type === 'snmp_trap'
       ? new SnmpTrapSource(id, source, { port: pipeline, metrics, logger })
@@ -72,6 +111,8 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     registry: metrics.registry,
     recent,
     spoolId: () => spool.id,
+    inventory,
+    poller: () => poller,
     beforeScrape: () => {
       sampleSpool()
       metrics.pipelinePending.set(pipeline.pending)
@@ -106,6 +147,8 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     throw error
   }
   ready = true
+  syncPoller()
+  poller?.start()
   logStartup(logger, config, api, spoolDir, sinks)
 
   let stopping: Promise<void> | undefined
@@ -119,6 +162,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     stop: () =>
       (stopping ??= (async () => {
         ready = false
+        await poller?.stop()
         await Promise.allSettled(sources.map((s) => s.stop()))
         await pipeline.flush()
         await Promise.allSettled(sinks.map((s) => s.stop()))

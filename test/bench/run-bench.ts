@@ -23,6 +23,7 @@ import { cpuSeconds, peakRssBytes } from './process-stats.js'
 import { benchParsers } from './parsers.js'
 import { benchSpool } from './spool.js'
 import { benchElasticsearch } from './elasticsearch.js'
+import { benchSnmp } from './snmp.js'
 
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
@@ -263,6 +264,7 @@ const report = {
   parsers: await benchParsers(),
   spool: await benchSpool(spoolDir),
   elasticsearch: await benchElasticsearch(scale),
+  snmp: await benchSnmp(scale),
 }
 await rm(spoolDir, { recursive: true, force: true })
 

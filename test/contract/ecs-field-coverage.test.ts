@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import { demoMessage } from '../../collector/src/cli/demo-traffic.js'
 import type { ParseFormat, RawRecord } from '../../collector/src/event/raw-record.js'
 import { parseRecord } from '../../collector/src/parse/index.js'
+import { encodeNotification } from '../../collector/src/sources/snmp_trap/encode.js'
 import { mappedFields } from '../../elastic-ingest/src/elastic/templates.js'
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0))
@@ -85,6 +86,83 @@ function corpus(): RawRecord[] {
   for (let n = 0; n < 200; n++) records.push(record(demoMessage(n, NOW)))
   for (const [data, format] of CAPTURED) records.push(record(data, format))
   records.push(record('<13>Nov 21 10:17:01 host app: cut sho', 'auto', { truncated: true, peer: false }))
+  // SNMP poll records (an interface row with a rate, the device's scalars, a device going down).
+  const snmpDevice = {
+    device: 'core-sw-01',
+    address: '192.0.2.1',
+    tags: ['core'],
+    site: 'dc1',
+    time_ms: NOW.getTime(),
+  }
+  for (const poll of [
+    {
+      ...snmpDevice,
+      kind: 'metric',
+      duration_ms: 42,
+      uptime_ticks: 123456,
+      table: 'ifIndex',
+      index: '2',
+      labels: { ifIndex: '2', ifName: 'eth0', ifDescr: 'eth0' },
+      metrics: { ifHCInOctets: 1234567, ifOperStatus: 1 },
+      rates: { ifHCInOctets: 1250.5 },
+    },
+    {
+      ...snmpDevice,
+      kind: 'metric',
+      duration_ms: 42,
+      table: '',
+      index: '',
+      labels: {},
+      metrics: { sysUpTime: 123456, memTotalReal: 2048 },
+      rates: {},
+    },
+    {
+      ...snmpDevice,
+      kind: 'state',
+      state: 'down',
+      previous: 'up',
+      error: 'GET on core-sw-01: Request timed out',
+    },
+  ]) {
+    records.push(record(JSON.stringify(poll), 'snmp_poll'))
+  }
+  // SNMP traps as the trap source encodes them: v1 linkDown, v2c linkUp with IF-MIB varbinds of
+  // every type (integer, string, MAC bytes, Counter64), a v3 enterprise trap MIBs do not name.
+  for (const notification of [
+    {
+      type: 164,
+      community: 'public',
+      enterprise: '1.3.6.1.4.1.8072.2.3',
+      agentAddr: '10.1.2.3',
+      generic: 2,
+      specific: 0,
+      upTime: 462697,
+      varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 }],
+    },
+    {
+      type: 166,
+      community: 'public',
+      varbinds: [
+        { oid: '1.3.6.1.2.1.1.3.0', type: 67, value: 462698 },
+        { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.6.3.1.1.5.4' },
+        { oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 },
+        { oid: '1.3.6.1.2.1.2.2.1.7.3', type: 2, value: 1 },
+        { oid: '1.3.6.1.2.1.2.2.1.2.3', type: 4, value: Buffer.from('eth0') },
+        { oid: '1.3.6.1.2.1.2.2.1.6.3', type: 4, value: Buffer.from([0, 0x1b, 0x21, 0x3a, 0x4f, 0x10]) },
+        { oid: '1.3.6.1.2.1.2.2.1.10.3', type: 70, value: 12345678901234567890n },
+      ],
+    },
+    {
+      type: 167,
+      user: 'trapuser',
+      varbinds: [
+        { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.4.1.99999.0.7' },
+        { oid: '1.3.6.1.4.1.99999.1.2.0', type: 4, value: Buffer.from('fan 2 failed') },
+      ],
+    },
+  ]) {
+    records.push(record(JSON.stringify(encodeNotification(notification)), 'snmp_trap'))
+  }
   return records
 }
 
@@ -113,6 +191,9 @@ function misfit(type: string, value: unknown): string | undefined {
   switch (type) {
     case 'long':
       return Number.isSafeInteger(value) ? undefined : 'not an integer'
+    case 'double':
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'not a number'
     case 'ip':
       return typeof value === 'string' && isIP(value) !== 0 ? undefined : 'not an IP address'
     case 'boolean':
@@ -168,6 +249,9 @@ test('every field the parsers emit (demo mix, CEF/LEEF/JSON, malformed, invalid 
     'url.original',
     'error.code',
     'event.sequence',
+    'sentinel.snmp.metrics.ifHCInOctets',
+    'sentinel.snmp.rates.ifHCInOctets',
+    'observer.ingress.interface.name',
   ]) {
     assert.ok(seen.has(path), `the corpus produced no ${path}`)
   }

@@ -11,6 +11,7 @@ import { elasticsearchSpec } from './elasticsearch.js'
 import { binary, ensureInstalled, type Requirement } from './requirements.js'
 import { rsyslogSpec } from './rsyslog.js'
 import { snmpdSpec } from './snmpd.js'
+import { snmpExporterSpec } from './snmp-exporter.js'
 import type { ServiceSpec } from './service.js'
 import { LOGGER_REQUIREMENTS } from './syslog-senders.js'
 import { TLS_REQUIREMENTS } from './tls.js'
@@ -54,6 +55,8 @@ export { rsyslogConfig, rsyslogSpec, startRsyslogForwarder } from './rsyslog.js'
 export type { RsyslogForwarderOptions, RsyslogSetup } from './rsyslog.js'
 export { SNMPD_USERS, snmpdConfig, snmpdSpec, startSnmpd, v2cArgs, v3Args } from './snmpd.js'
 export type { SnmpdHandle, SnmpdSetup, SnmpdV3User } from './snmpd.js'
+export { snmpExporterConfig, snmpExporterSpec, startSnmpExporter } from './snmp-exporter.js'
+export type { SnmpExporterHandle, SnmpExporterOptions, SnmpExporterSetup } from './snmp-exporter.js'
 export { startService } from './service.js'
 export type { RunningService, ServiceSpec } from './service.js'
 export { octetFrame, runLogger } from './syslog-senders.js'
@@ -68,6 +71,7 @@ export const SERVICE_SPECS: ReadonlyArray<ServiceSpec<unknown, unknown>> = [
   collectorSpec,
   elasticsearchSpec,
   snmpdSpec,
+  snmpExporterSpec,
 ]
 
 /** Tools tests call directly (senders, cert tooling), not services. */

@@ -109,6 +109,7 @@ test('/openapi.json describes every route with its schemas', async (t) => {
     '/health/live',
     '/health/ready',
     '/metrics',
+    '/metrics/snmp',
   ])
   const events = doc.paths['/api/v1/events'] as { get: { parameters: { name: string }[] } }
   assert.ok(events.get.parameters.some((p) => p.name === 'host.name'))

@@ -8,9 +8,13 @@ import { ERRORS } from '../errors/codes.js'
 import { ErrorReply } from './error-reply.js'
 import { eventsRoutes, type EventsOptions } from './events.js'
 import { healthRoutes, type HealthOptions } from './health.js'
+import { inventoryRoutes, type InventoryOptions } from './inventory.js'
 import { metricsRoutes, type MetricsOptions } from './metrics.js'
 
-export type ApiOptions = HealthOptions & MetricsOptions & EventsOptions & { version: string }
+export type ApiOptions = HealthOptions &
+  MetricsOptions &
+  EventsOptions &
+  InventoryOptions & { version: string }
 
 /** Build the API (not listening yet); tests use `app.inject`. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -47,6 +51,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, options)
   await app.register(metricsRoutes, options)
   await app.register(eventsRoutes, options)
+  await app.register(inventoryRoutes, options)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
 }

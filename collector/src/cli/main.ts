@@ -12,6 +12,7 @@ import { createLogger } from '../telemetry/logger.js'
 import { runDemo } from './demo-command.js'
 import { runParseCommand } from './parse-command.js'
 import { addSetupCommands } from './setup-command.js'
+import { addSnmpCommands } from './snmp-discover.js'
 
 /** Give up on a graceful stop after this long (a stuck sink must not keep the process forever). */
 const STOP_TIMEOUT_MS = 15_000
@@ -116,6 +117,7 @@ program
   )
 
 addSetupCommands(program, integer)
+addSnmpCommands(program, integer)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof SentinelError || hasErrorCode(error))

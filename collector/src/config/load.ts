@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv'
 import { parseDocument } from 'yaml'
 import { SentinelError } from '../errors/codes.js'
 import type { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
+import { checkSnmp, normaliseSnmpVersions } from '../sources/snmp_poll/inventory.js'
 import { parseListen } from '../sources/syslog/config.js'
 import { CollectorConfig, DEFAULT_SOURCES } from './schema.js'
 import { resolveSecretReferences } from './secrets.js'
@@ -54,11 +55,12 @@ export function parseConfig(
   }
   const resolved = resolveSecretReferences(raw, env) as Record<string, unknown>
   if (!('sources' in resolved)) resolved.sources = structuredClone(DEFAULT_SOURCES)
+  normaliseSnmpVersions(resolved.snmp)
 
   if (!validateSchema(resolved)) {
     throw invalid(origin, describeSchemaErrors(validateSchema.errors ?? []))
   }
-  const problems = checkSemantics(resolved)
+  const problems = [...checkSemantics(resolved), ...checkSnmp(resolved.snmp)]
   if (problems.length > 0) throw invalid(origin, problems)
   return resolved
 }
@@ -199,8 +201,9 @@ function describeError(error: ErrorObject): string {
     }
     case 'discriminator': {
       const tag = String(error.params.tag)
+      const options = tag === 'version' ? '"2c", "3"' : '"syslog", "snmp_trap"'
       return error.params.error === 'mapping'
-        ? `${at(tag)}: expected one of "syslog", "snmp_trap" (got ${JSON.stringify(error.params.tagValue)})`
+        ? `${at(tag)}: expected one of ${options} (got ${JSON.stringify(error.params.tagValue)})`
         : `${at(tag)}: required`
     }
     case 'pattern':

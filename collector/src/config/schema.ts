@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { ElasticsearchSinkConfig } from '../sinks/elasticsearch/config.js'
+import { SnmpConfig } from '../sources/snmp_poll/config.js'
 import { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { SyslogSourceConfig } from '../sources/syslog/config.js'
 import { WHEN_FULL_POLICIES } from '../spool/spool-types.js'
@@ -136,6 +137,7 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'Outputs; each one left out is off.' },
     ),
+    snmp: SnmpConfig,
     sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SourceConfig, {
       description:
         'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514.',

@@ -25,6 +25,8 @@ export const ERRORS = {
   SNT_ERR_API_NOT_FOUND: { status: 404, message: 'No route %s %s' },
   SNT_ERR_INTERNAL: { status: 500, message: 'Internal error: %s' },
   SNT_ERR_API_NOT_READY: { status: 503, message: 'Not ready: %s' },
+  SNT_ERR_API_DEVICE_NOT_FOUND: { status: 404, message: 'No SNMP device %s in the inventory' },
+  SNT_ERR_API_CONFLICT: { status: 409, message: 'Conflict: %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

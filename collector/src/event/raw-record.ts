@@ -10,7 +10,7 @@ export type Transport = 'udp' | 'tcp' | 'tls' | 'stdin' | 'http'
 /** Message formats a listener can be pinned to; `auto` detects per message. */
 export const PARSE_FORMATS = ['auto', 'rfc3164', 'rfc5424', 'cef', 'leef', 'json'] as const
 /** Formats only internal sources produce (not selectable on a syslog listener). */
-export const INTERNAL_FORMATS = ['snmp_trap'] as const
+export const INTERNAL_FORMATS = ['snmp_trap', 'snmp_poll'] as const
 export type ParseFormat = (typeof PARSE_FORMATS)[number] | (typeof INTERNAL_FORMATS)[number]
 
 /**

@@ -15,6 +15,7 @@ import { parseLeef } from './leef.js'
 import type { ParseContext } from './parse-context.js'
 import type { MibTable } from '../enrich/mib/table.js'
 import { shippedMibTable } from '../enrich/mib/table.js'
+import { parseSnmpPoll } from './snmp-poll.js'
 import { parseSnmpTrap } from './snmp-trap.js'
 import { parseRfc3164 } from './rfc3164.js'
 import { looksLikeRfc5424, parseRfc5424 } from './rfc5424.js'
@@ -28,6 +29,8 @@ export interface ParseOptions {
   year?: number
   /** MIB table for `snmp_trap` records; default: the shipped MIBs (built on first use). */
   mib?: MibTable
+  /** Address -> inventory device name: traps from a polled device get its name as host.name. */
+  hosts?: ReadonlyMap<string, string>
 }
 
 /**
@@ -66,7 +69,10 @@ function dispatch(record: RawRecord, options: ParseOptions | undefined): Sentine
   const text = data.toString('utf8') // decoded once; invalid sequences become U+FFFD (bytes kept as base64)
   const context = record.context
   const pinned = context.format
-  if (pinned === 'snmp_trap') return parseSnmpTrap(record, text, validUtf8, options?.mib ?? shippedMibTable())
+  if (pinned === 'snmp_trap') {
+    return parseSnmpTrap(record, text, validUtf8, options?.mib ?? shippedMibTable(), options?.hosts)
+  }
+  if (pinned === 'snmp_poll') return parseSnmpPoll(record, text, validUtf8)
   const event = createBaseEvent(record, text, validUtf8, pinned)
   const ctx: ParseContext = {
     now: options?.now ?? record.receivedAt,

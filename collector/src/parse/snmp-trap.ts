@@ -65,6 +65,7 @@ export function parseSnmpTrap(
   text: string,
   validUtf8: boolean,
   mib: MibTable | undefined,
+  hosts?: ReadonlyMap<string, string>,
 ): SentinelEvent {
   const event = createBaseEvent(record, text, validUtf8, 'snmp_trap')
   const ev = event.event ?? {}
@@ -101,10 +102,12 @@ export function parseSnmpTrap(
   }
   for (const vb of varbinds) byName[vb.name] = vb.label ?? vb.value
 
-  // Host: the v1 agent-addr, else the sender.
+  // Host: the v1 agent-addr, else the sender; named as in the SNMP inventory when it is a polled device.
   const host = data.agent_addr ?? record.peerAddress
   if (host !== undefined) {
-    event.host = { name: host, ...(isIp(host) ? { ip: [host] } : {}) }
+    const inventoryName =
+      hosts?.get(host) ?? (record.peerAddress === undefined ? undefined : hosts?.get(record.peerAddress))
+    event.host = { name: inventoryName ?? host, ...(isIp(host) ? { ip: [host] } : {}) }
     event.observer = {
       ...(isIp(host) ? { ip: [host] } : {}),
       hostname: host,
@@ -133,7 +136,6 @@ export function parseSnmpTrap(
   event.sentinel.snmp = {
     version: data.version,
     pdu_type: data.pdu_type,
-    ...(data.community === undefined ? {} : { community: data.community }),
     ...(data.user === undefined ? {} : { user: data.user }),
     ...(trapOid === undefined ? {} : { trap_oid: trapOid }),
     ...(trapName === undefined ? {} : { trap_name: trapName }),

@@ -89,6 +89,10 @@ export const EMITTED_ECS_FIELDS = [
   'rule.name',
   'rule.description',
   'rule.ruleset',
+  // SNMP polling (parse/snmp-poll.ts) and traps (parse/snmp-trap.ts).
+  'event.duration',
+  'observer.ingress.interface.id',
+  'observer.ingress.interface.name',
   // Set by the Elasticsearch sink on every document.
   'data_stream.type',
   'data_stream.dataset',

@@ -15,6 +15,30 @@ const keyword: FieldMapping = { type: 'keyword', ignore_above: 1024 }
  */
 const wireKeys: FieldMapping = { type: 'flattened', ignore_above: 8191, depth_limit: 64 }
 
+/** The shipped SNMP profiles' metric names (collector/src/sources/snmp_poll/profiles.ts), as doubles. */
+export const SNMP_METRIC_NAMES = [
+  'ifAdminStatus',
+  'ifOperStatus',
+  'ifInDiscards',
+  'ifInErrors',
+  'ifOutDiscards',
+  'ifOutErrors',
+  'ifHCInOctets',
+  'ifHCOutOctets',
+  'hrProcessorLoad',
+  'hrStorageAllocationUnits',
+  'hrStorageSize',
+  'hrStorageUsed',
+  'laLoad',
+  'memTotalReal',
+  'memAvailReal',
+  'sysUpTime',
+] as const
+
+function snmpNumbers(): Properties {
+  return Object.fromEntries(SNMP_METRIC_NAMES.map((name) => [name, { type: 'double' }]))
+}
+
 /** `sentinel.*` on every Sentinel document. */
 export function sentinelProperties(): Properties {
   return {
@@ -49,6 +73,44 @@ export function sentinelProperties(): Properties {
             /** 0 (ordinary) to 1 (most anomalous). */
             score: { type: 'float' },
             model_version: keyword,
+          },
+        },
+        /**
+         * Polled SNMP values (metrics-sentinel.snmp-*): one document per device per poll for its
+         * scalars and one per table row. Values are numbers under `metrics.<snmp_exporter name>`
+         * (double, the shipped profiles' names mapped here; custom profile names are mapped
+         * dynamically), counter rates per second under `rates.<name>`.
+         */
+        snmp: {
+          properties: {
+            // Traps (logs-sentinel.snmp_trap-*). The community is never stored: it is a secret.
+            version: keyword,
+            pdu_type: keyword,
+            user: keyword,
+            trap_oid: keyword,
+            trap_name: keyword,
+            enterprise: keyword,
+            generic_trap: { type: 'long' },
+            specific_trap: { type: 'long' },
+            agent_addr: { type: 'ip' },
+            uptime: { type: 'long' },
+            interface: { properties: { index: { type: 'long' }, name: keyword, descr: keyword } },
+            /** Every varbind as `{oid, name, type, value, label}`: flattened keeps each searchable. */
+            varbinds: wireKeys,
+            /** Varbind values keyed by translated name (`ifAdminStatus.3`). */
+            values: wireKeys,
+            // Polls (metrics-sentinel.snmp-*).
+            device: keyword,
+            address: keyword,
+            site: keyword,
+            state: keyword,
+            previous_state: keyword,
+            table: keyword,
+            index: keyword,
+            uptime_ticks: { type: 'long' },
+            labels: wireKeys,
+            metrics: { dynamic: true, properties: snmpNumbers() },
+            rates: { dynamic: true, properties: snmpNumbers() },
           },
         },
         /** Why the Elasticsearch sink dead-lettered an event (logs-sentinel.deadletter-*). */

@@ -29,7 +29,10 @@ test('every emitted ECS field is mapped with the type, ignore_above and multi-fi
 
 test('sentinel.* has explicit mappings, including the dead-letter fields', () => {
   const fields = mappedFields()
-  assert.deepEqual(Object.fromEntries([...fields].filter(([path]) => path.startsWith('sentinel.'))), {
+  const own = [...fields].filter(
+    ([path]) => path.startsWith('sentinel.') && !path.startsWith('sentinel.snmp.'),
+  )
+  assert.deepEqual(Object.fromEntries(own), {
     'sentinel.anomaly.model_version': 'keyword',
     'sentinel.anomaly.score': 'float',
     'sentinel.deadletter.event_id': 'keyword',
@@ -48,6 +51,54 @@ test('sentinel.* has explicit mappings, including the dead-letter fields', () =>
     'sentinel.truncated': 'boolean',
     'sentinel.vendor_severity': 'keyword',
   })
+})
+
+test('sentinel.snmp.* maps trap and poll fields, and every shipped metric as a double value and rate', () => {
+  const fields = mappedFields()
+  const snmp = [...fields].filter(
+    ([path]) =>
+      path.startsWith('sentinel.snmp.') &&
+      !path.startsWith('sentinel.snmp.metrics.') &&
+      !path.startsWith('sentinel.snmp.rates.'),
+  )
+  assert.deepEqual(Object.fromEntries(snmp), {
+    'sentinel.snmp.address': 'keyword',
+    'sentinel.snmp.agent_addr': 'ip',
+    'sentinel.snmp.device': 'keyword',
+    'sentinel.snmp.enterprise': 'keyword',
+    'sentinel.snmp.generic_trap': 'long',
+    'sentinel.snmp.index': 'keyword',
+    'sentinel.snmp.interface.descr': 'keyword',
+    'sentinel.snmp.interface.index': 'long',
+    'sentinel.snmp.interface.name': 'keyword',
+    'sentinel.snmp.labels': 'flattened',
+    'sentinel.snmp.pdu_type': 'keyword',
+    'sentinel.snmp.previous_state': 'keyword',
+    'sentinel.snmp.site': 'keyword',
+    'sentinel.snmp.specific_trap': 'long',
+    'sentinel.snmp.state': 'keyword',
+    'sentinel.snmp.table': 'keyword',
+    'sentinel.snmp.trap_name': 'keyword',
+    'sentinel.snmp.trap_oid': 'keyword',
+    'sentinel.snmp.uptime': 'long',
+    'sentinel.snmp.uptime_ticks': 'long',
+    'sentinel.snmp.user': 'keyword',
+    'sentinel.snmp.values': 'flattened',
+    'sentinel.snmp.varbinds': 'flattened',
+    'sentinel.snmp.version': 'keyword',
+  })
+  assert.equal(fields.has('sentinel.snmp.community'), false, 'a community string is a secret, never a field')
+  for (const name of [
+    'ifHCInOctets',
+    'ifOperStatus',
+    'hrProcessorLoad',
+    'laLoad',
+    'memAvailReal',
+    'sysUpTime',
+  ]) {
+    assert.equal(fields.get(`sentinel.snmp.metrics.${name}`), 'double', name)
+    assert.equal(fields.get(`sentinel.snmp.rates.${name}`), 'double', name)
+  }
 })
 
 test('unknown fields are kept, not rejected: dynamic false on the root', () => {

@@ -3,8 +3,9 @@
  * values -> names (`ifOperStatus` 2 -> `down`). Built once at start from net-snmp's shipped MIBs
  * (SNMPv2-*, RFC1213-MIB, IANAifType-MIB, IF-MIB) plus the operator's `mib_dirs`; lookups are pure.
  */
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { format } from 'node:util'
 import {
   netSnmp,
   shippedMibDir,
@@ -124,34 +125,124 @@ export class MibTable {
   }
 }
 
+/** A MIB file's module name and the modules its IMPORTS name, read without compiling it. */
+interface MibFile {
+  path: string
+  module: string | undefined
+  imports: string[]
+}
+
+/** Reads the module name and IMPORTS ... FROM modules of a MIB file (comments stripped). */
+export function describeMibFile(path: string, text?: string): MibFile {
+  let source = text
+  if (source === undefined) {
+    try {
+      source = readFileSync(path, 'latin1')
+    } catch {
+      return { path, module: undefined, imports: [] }
+    }
+  }
+  const code = source.replace(/--.*$/gm, '')
+  const module = /([A-Za-z][\w-]*)\s+DEFINITIONS\s*::=\s*BEGIN/.exec(code)?.[1]
+  const importsBlock = /\bIMPORTS\b([\s\S]*?);/.exec(code)?.[1] ?? ''
+  const imports = [...importsBlock.matchAll(/\bFROM\s+([A-Za-z][\w-]*)/g)].map((m) => m[1] as string)
+  return { path, module, imports: [...new Set(imports)] }
+}
+
 /**
- * Loads files whose imports are satisfied: failures are retried after the others (a file may import
- * one that sorts later) until a pass makes no progress; what still fails is logged and skipped.
+ * Loads one file; on failure undoes what the parser kept of it (net-snmp leaves a file that failed to
+ * compile in its tables, and every later load recompiles it and fails the same way) and returns the
+ * error. net-snmp's parser prints to the console; that output is returned as `notes` instead.
+ */
+function loadOne(store: NetSnmpModuleStore, path: string): { error?: string; notes: string[] } {
+  const parser = store.parser
+  const before = parser && {
+    table: new Set(Object.keys(parser.CharBuffer.Table)),
+    names: new Set(Object.keys(parser.CharBuffer.ModuleName)),
+    symbols: new Set(Object.keys(parser.SymbolBuffer)),
+    modules: new Set(Object.keys(parser.Modules)),
+  }
+  const notes: string[] = []
+  const { log, warn } = console
+  const capture = (...args: unknown[]): void => {
+    if (notes.length < 20) notes.push(format(...args))
+  }
+  console.log = capture
+  console.warn = capture
+  try {
+    store.loadFromFile(path)
+    return { notes }
+  } catch (error) {
+    if (parser && before) {
+      const undo = (record: Record<string, unknown>, kept: Set<string>): void => {
+        for (const key of Object.keys(record)) if (!kept.has(key)) delete record[key]
+      }
+      undo(parser.CharBuffer.Table, before.table)
+      undo(parser.CharBuffer.ModuleName, before.names)
+      undo(parser.SymbolBuffer, before.symbols)
+      undo(parser.Modules, before.modules)
+    }
+    return { error: error instanceof Error ? error.message : String(error), notes }
+  } finally {
+    console.log = log
+    console.warn = warn
+  }
+}
+
+/**
+ * Loads files so that each comes after the modules it imports: a file whose imports are all loaded
+ * goes first; when none is, the others are tried in order (an import may be missing yet unused).
+ * A failed file is retried after any later success; what never loads is logged and skipped, and
+ * a module already loaded (a second copy) is skipped.
  */
 function loadInDependencyOrder(
   store: NetSnmpModuleStore,
   files: string[],
   logger: MibLogger | undefined,
 ): void {
-  let pending = files
-  const lastError = new Map<string, string>()
+  let pending = files.map((file) => describeMibFile(file))
+  const lastError = new Map<string, { error: string; notes: string[] }>()
+  let failedSinceProgress = new Set<string>()
   for (;;) {
-    const failed: string[] = []
-    for (const file of pending) {
-      try {
-        store.loadFromFile(file)
-      } catch (error) {
-        failed.push(file)
-        lastError.set(file, error instanceof Error ? error.message : String(error))
-      }
+    const known = new Set(store.getModuleNames(true))
+    const duplicates = pending.filter((f) => f.module !== undefined && known.has(f.module))
+    for (const file of duplicates) {
+      logger?.warn({ file: file.path, module: file.module }, 'MIB module already loaded; file skipped.')
     }
-    if (failed.length === 0 || failed.length === pending.length) {
-      for (const file of failed) {
-        logger?.warn({ file, error: lastError.get(file) }, 'MIB file could not be loaded; skipped.')
+    pending = pending.filter((f) => !duplicates.includes(f))
+    const candidates = pending.filter((f) => !failedSinceProgress.has(f.path))
+    const next = candidates.find((f) => f.imports.every((m) => known.has(m))) ?? candidates[0]
+    if (!next) break
+    const result = loadOne(store, next.path)
+    if (result.error === undefined) {
+      pending = pending.filter((f) => f !== next)
+      lastError.delete(next.path)
+      failedSinceProgress = new Set()
+      const loaded = new Set(store.getModuleNames(true))
+      const missing = next.imports.filter((m) => !loaded.has(m))
+      if (missing.length > 0) {
+        logger?.warn(
+          { file: next.path, missing_imports: missing },
+          'MIB file loaded, but modules it imports are not loaded; objects it takes from them stay unnamed.',
+        )
       }
-      return
+    } else {
+      failedSinceProgress.add(next.path)
+      lastError.set(next.path, { error: result.error, notes: result.notes })
     }
-    pending = failed
+  }
+  for (const file of pending) {
+    const failure = lastError.get(file.path)
+    const loaded = new Set(store.getModuleNames(true))
+    logger?.warn(
+      {
+        file: file.path,
+        error: failure?.error,
+        missing_imports: file.imports.filter((m) => !loaded.has(m)),
+        ...(failure && failure.notes.length > 0 ? { parser_output: failure.notes } : {}),
+      },
+      'MIB file could not be loaded; skipped.',
+    )
   }
 }
 

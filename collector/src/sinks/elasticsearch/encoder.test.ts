@@ -200,3 +200,26 @@ describe('scanEventJson: event.dataset and top-level keys without parsing', () =
     })
   })
 })
+
+test('encoder: polled SNMP metric documents go to metrics-sentinel.snmp-<namespace> (fast and slow path)', () => {
+  const doc =
+    '{"@timestamp":"2026-01-01T00:00:00.000Z","event":{"kind":"metric","dataset":"sentinel.snmp"},"host":{"name":"r1"},"sentinel":{"snmp":{"metrics":{"ifHCInOctets":5}}}}'
+  assert.equal(scanEventJson(Buffer.from(doc)).simple, true, 'the fast path applies')
+  const fast = encoded(doc)
+  assert.equal(fast.index, 'metrics-sentinel.snmp-default')
+  const [action, document] = fast.bytes.toString().split('\n')
+  assert.deepEqual(JSON.parse(action ?? ''), {
+    create: { _index: 'metrics-sentinel.snmp-default', _id: 'spool1-7' },
+  })
+  assert.deepEqual(JSON.parse(document ?? '').data_stream, {
+    type: 'metrics',
+    dataset: 'sentinel.snmp',
+    namespace: 'default',
+  })
+  // A payload the scanner leaves to JSON.parse (pretty-printed) takes the slow path, same target.
+  const slow = encoded(JSON.stringify(JSON.parse(doc), null, 2))
+  assert.equal(slow.index, 'metrics-sentinel.snmp-default')
+  assert.equal(JSON.parse(slow.bytes.toString().split('\n')[1] ?? '').data_stream.type, 'metrics')
+  // Traps stay logs.
+  assert.equal(dataStreamName('sentinel.snmp_trap', 'default'), 'logs-sentinel.snmp_trap-default')
+})

@@ -1,7 +1,7 @@
 /**
  * @module Elasticsearch encoder: spool records -> `_bulk` NDJSON. Each event is a `create` action
  * with `_id` `<spool id>-<seq>` (a replay gets a 409, never a second copy) into the data stream
- * `logs-<event.dataset>-<namespace>`. The event JSON the spool holds is sent byte for byte; only
+ * `logs-<event.dataset>-<namespace>` (`metrics-sentinel.snmp-<namespace>` for polled SNMP values). The event JSON the spool holds is sent byte for byte; only
  * the `data_stream` object is put in front of its first key.
  */
 import type { SpoolRecord } from '../../spool/spool-types.js'
@@ -43,7 +43,15 @@ const INVALID_DATASET_CHARS = /[\\/*?"<>| ,#:-]/g
  * @example dataStreamName('sentinel.syslog', 'default') // 'logs-sentinel.syslog-default'
  */
 export function dataStreamName(dataset: string, namespace: string): string {
-  return `logs-${dataset}-${namespace}`
+  return `${dataStreamType(dataset)}-${dataset}-${namespace}`
+}
+
+/** Datasets of metric documents (`event.kind: metric`): polled SNMP values. */
+export const METRICS_DATASETS: ReadonlySet<string> = new Set(['sentinel.snmp'])
+
+/** `metrics` for the metric datasets, else `logs`. */
+export function dataStreamType(dataset: string): 'logs' | 'metrics' {
+  return METRICS_DATASETS.has(dataset) ? 'metrics' : 'logs'
 }
 
 /** A dataset usable in an index name (lower case, no separators), or the fallback. */
@@ -110,7 +118,7 @@ function entryTarget(rawDataset: string | undefined, namespace: string): EntryTa
     const [actionStart = '', actionEnd = ''] = JSON.stringify({ create: { _index: index, _id: '\0' } }).split(
       '\\u0000',
     )
-    const dataStream = JSON.stringify({ type: 'logs', dataset, namespace })
+    const dataStream = JSON.stringify({ type: dataStreamType(dataset), dataset, namespace })
     target = { index, actionStart, actionEnd: `${actionEnd}\n{"data_stream":${dataStream},` }
     // Datasets come from a small set of parsers; the bound only guards against hostile payloads.
     if (entryTargets.size < 1024) entryTargets.set(key, target)
@@ -135,7 +143,7 @@ function encodeParsed(record: SpoolRecord, id: string, namespace: string): Encod
     event !== null && typeof event === 'object' ? (event as Record<string, unknown>).dataset : undefined,
   )
   const index = dataStreamName(dataset, namespace)
-  const dataStream = { type: 'logs', dataset, namespace }
+  const dataStream = { type: dataStreamType(dataset), dataset, namespace }
   const action = JSON.stringify({ create: { _index: index, _id: id } })
   const bytes = Buffer.from(`${action}\n${JSON.stringify({ ...fields, data_stream: dataStream })}\n`)
   return { seq: record.seq, id, index, bytes, payload: record.payload }

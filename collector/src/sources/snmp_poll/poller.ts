@@ -34,6 +34,20 @@ export interface SnmpPollerOptions extends SessionOptions {
   logger?: PollerLogger
   rates?: RateOptions
   now?: () => number
+  /** Custom profiles by name, besides the shipped ones. */
+  profiles?: Readonly<Record<string, Profile>>
+  /** Called after every successful poll of a device, with its counter rates. */
+  onPoll?: (poll: DevicePoll, rates: readonly CounterRate[], device: SnmpDevice) => void
+  /** Called when a device goes down (after up or unknown) or comes back up (after down). */
+  onStateChange?: (change: StateChange) => void
+}
+
+export interface StateChange {
+  device: SnmpDevice
+  state: 'up' | 'down'
+  previous: DeviceState
+  error?: string
+  timeMs: number
 }
 
 export type DeviceState = 'unknown' | 'up' | 'down'
@@ -52,6 +66,8 @@ export interface DeviceStatus {
   /** Rates computed from the latest successful poll against the one before. */
   rates: CounterRate[]
   lastError?: string
+  /** When the latest poll, successful or not, ended (ms since epoch). */
+  lastAttemptMs?: number
 }
 
 interface SelfMetrics {
@@ -117,7 +133,9 @@ function selfMetrics(registry: Registry): SelfMetrics {
 }
 
 export class SnmpPoller {
-  private readonly devices: ReadonlyArray<{ device: SnmpDevice; profiles: Profile[] }>
+  private devices: ReadonlyArray<{ device: SnmpDevice; profiles: Profile[] }>
+  /** When each device is next due (ms since epoch). */
+  private readonly due = new Map<string, number>()
   private readonly status = new Map<string, DeviceStatus>()
   private readonly tracker: RateTracker
   private readonly metrics: SelfMetrics | undefined
@@ -125,17 +143,35 @@ export class SnmpPoller {
   private round: Promise<void> | undefined
 
   constructor(private readonly options: SnmpPollerOptions) {
-    const names = new Set<string>()
-    this.devices = options.devices.map((device) => {
-      if (names.has(device.name)) throw new Error(`duplicate SNMP device name "${device.name}"`)
-      names.add(device.name)
-      return { device, profiles: resolveProfiles(device.profiles) }
-    })
     this.tracker = new RateTracker(options.rates)
     this.metrics = options.registry ? selfMetrics(options.registry) : undefined
-    for (const { device } of this.devices) {
-      this.status.set(device.name, { device: device.name, state: 'unknown', rates: [] })
+    this.devices = []
+    this.setDevices(options.devices)
+  }
+
+  /**
+   * Replace the device list (inventory change): devices kept by name keep their state and rates;
+   * new ones are due at once; removed ones are forgotten (and their device_up series removed).
+   */
+  setDevices(devices: readonly SnmpDevice[]): void {
+    const names = new Set<string>()
+    const next = devices.map((device) => {
+      if (names.has(device.name)) throw new Error(`duplicate SNMP device name "${device.name}"`)
+      names.add(device.name)
+      return { device, profiles: resolveProfiles(device.profiles, this.options.profiles) }
+    })
+    for (const name of [...this.status.keys()]) {
+      if (names.has(name)) continue
+      this.status.delete(name)
+      this.due.delete(name)
+      this.metrics?.up.remove({ device: name })
     }
+    for (const { device } of next) {
+      if (!this.status.has(device.name)) {
+        this.status.set(device.name, { device: device.name, state: 'unknown', rates: [] })
+      }
+    }
+    this.devices = next
   }
 
   /** Poll every device once (concurrency-limited); resolves when all answered or failed. */
@@ -150,28 +186,50 @@ export class SnmpPoller {
     const now = this.options.now ?? Date.now
     const started = now()
     const status = this.status.get(device.name) as DeviceStatus
+    let poll: DevicePoll
     try {
-      const poll = await pollDevice(device, profiles, { ...this.options, now })
-      this.metrics?.duration.observe({ device: device.name }, poll.durationMs / 1000)
-      status.rates = this.computeRates(poll)
-      status.last = poll
-      status.lastError = undefined
-      this.transition(status, 'up')
+      poll = await pollDevice(device, profiles, { ...this.options, now })
     } catch (error) {
       const reason = error instanceof SnmpRequestError ? error.reason : 'error'
       this.metrics?.duration.observe({ device: device.name }, (now() - started) / 1000)
       this.metrics?.errors.inc({ device: device.name, reason })
       if (reason === 'timeout') this.metrics?.timeouts.inc({ device: device.name })
       status.lastError = error instanceof Error ? error.message : String(error)
-      this.transition(status, 'down')
+      status.lastAttemptMs = now()
+      this.transition(status, 'down', device)
+      return
+    }
+    // A device removed while it was being polled is not reported.
+    if (this.status.get(device.name) !== status) return
+    this.metrics?.duration.observe({ device: device.name }, poll.durationMs / 1000)
+    status.rates = this.computeRates(poll)
+    status.last = poll
+    status.lastError = undefined
+    status.lastAttemptMs = poll.timeMs
+    this.transition(status, 'up', device)
+    try {
+      this.options.onPoll?.(poll, status.rates, device)
+    } catch (error) {
+      this.options.logger?.warn({ device: device.name, error: String(error) }, 'SNMP poll consumer failed')
     }
   }
 
-  private transition(status: DeviceStatus, next: 'up' | 'down'): void {
+  private transition(status: DeviceStatus, next: 'up' | 'down', device: SnmpDevice): void {
+    if (this.status.get(status.device) !== status) return
     this.metrics?.up.set({ device: status.device }, next === 'up' ? 1 : 0)
     const previous = status.state
     if (previous === next) return
     status.state = next
+    if (next === 'down' || previous === 'down') {
+      const now = this.options.now ?? Date.now
+      this.options.onStateChange?.({
+        device,
+        state: next,
+        previous,
+        ...(status.lastError === undefined ? {} : { error: status.lastError }),
+        timeMs: now(),
+      })
+    }
     const log = this.options.logger
     if (next === 'down') {
       log?.warn(
@@ -212,20 +270,39 @@ export class SnmpPoller {
     return renderExposition(this.statuses().flatMap((s) => (s.state === 'up' && s.last ? [s.last] : [])))
   }
 
-  /** Poll now and then every `intervalMs`; a round still running when the next is due is skipped. */
+  /**
+   * Poll every device now and then each on its interval (`device.intervalMs`, else `intervalMs`):
+   * a timer ticks at the shortest interval (at most every second) and polls the devices that are
+   * due; a round still running when the next tick comes is not overlapped.
+   */
   start(): void {
     if (this.timer) return
+    const now = this.options.now ?? Date.now
     const tick = (): void => {
       if (this.round) return
-      this.round = this.pollOnce().then(
+      const at = now()
+      const due = this.devices.filter(({ device }) => (this.due.get(device.name) ?? 0) <= at + 50)
+      if (due.length === 0) return
+      for (const { device } of due) this.due.set(device.name, at + this.intervalOf(device))
+      this.round = mapLimit(due, this.options.concurrency ?? 16, ({ device, profiles }) =>
+        this.pollOne(device, profiles),
+      ).then(
         () => undefined,
         () => undefined,
       )
       void this.round.finally(() => (this.round = undefined))
     }
     tick()
-    this.timer = setInterval(tick, this.options.intervalMs ?? 60_000)
+    const shortest = Math.min(
+      this.options.intervalMs ?? 60_000,
+      ...this.devices.map(({ device }) => this.intervalOf(device)),
+    )
+    this.timer = setInterval(tick, Math.max(250, Math.min(shortest, 1000)))
     this.timer.unref()
+  }
+
+  private intervalOf(device: SnmpDevice): number {
+    return device.intervalMs ?? this.options.intervalMs ?? 60_000
   }
 
   /** Stop the interval and wait for a running round. */

@@ -186,12 +186,17 @@ export function fetchPlan(profiles: readonly Profile[]): { walk: string[]; get: 
   return { walk: [...walk], get: [...get] }
 }
 
-/** Resolve profile names; throws on an unknown one. */
-export function resolveProfiles(names: readonly string[]): Profile[] {
+/** Resolve profile names (shipped, then `custom`); throws on an unknown one. */
+export function resolveProfiles(
+  names: readonly string[],
+  custom: Readonly<Record<string, Profile>> = {},
+): Profile[] {
   return names.map((name) => {
-    const profile = PROFILES[name]
-    if (!profile)
-      throw new Error(`unknown SNMP profile "${name}" (known: ${Object.keys(PROFILES).join(', ')})`)
+    const profile = PROFILES[name] ?? (Object.hasOwn(custom, name) ? custom[name] : undefined)
+    if (!profile) {
+      const known = [...Object.keys(PROFILES), ...Object.keys(custom)]
+      throw new Error(`unknown SNMP profile "${name}" (known: ${known.join(', ')})`)
+    }
     return profile
   })
 }

@@ -71,6 +71,8 @@ export interface SnmpDevice {
   v3?: SnmpV3Auth
   /** Profile names (see PROFILES). */
   profiles: readonly string[]
+  /** Poll interval of this device; default the poller's `intervalMs`. */
+  intervalMs?: number
 }
 
 export interface SessionOptions {

@@ -21,7 +21,6 @@ export interface TrapVarbind {
 /** The RawRecord payload of one accepted trap or inform. */
 export interface TrapRecordData {
   version: 'v1' | 'v2c' | 'v3'
-  community?: string
   user?: string
   pdu_type: 'trap-v1' | 'trap' | 'inform'
   enterprise?: string
@@ -111,7 +110,8 @@ export function encodeNotification(pdu: NetSnmpNotificationPdu): TrapRecordData 
     pdu_type: pdu.type === PDU_TRAP_V1 ? 'trap-v1' : pdu.type === PDU_INFORM ? 'inform' : 'trap',
     varbinds: [],
   }
-  if (pdu.community !== undefined) data.community = pdu.community
+  // The community is a shared secret and was already checked against the allow-list: it goes no
+  // further than here (not into the record, event.original, the spool or any sink).
   if (pdu.user !== undefined) data.user = pdu.user
   if (pdu.type === PDU_TRAP_V1) {
     if (pdu.enterprise !== undefined) data.enterprise = pdu.enterprise

@@ -50,7 +50,18 @@ export interface MibObjectJson {
   [key: string]: unknown
 }
 
+/**
+ * The parser state behind a ModuleStore (net-snmp internals, read only to undo a failed load: a file
+ * that fails to compile stays in these tables and every later load recompiles it and fails again).
+ */
+export interface NetSnmpMibParser {
+  CharBuffer: { Table: Record<string, unknown>; ModuleName: Record<string, string> }
+  SymbolBuffer: Record<string, unknown>
+  Modules: Record<string, Record<string, MibObjectJson>>
+}
+
 export interface NetSnmpModuleStore {
+  parser?: NetSnmpMibParser
   loadFromFile(path: string): void
   getModule(name: string): Record<string, MibObjectJson> | undefined
   getModules(includeBase: boolean): Record<string, Record<string, MibObjectJson>>

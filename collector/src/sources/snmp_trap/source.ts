@@ -12,8 +12,11 @@ import { SentinelError, type ReceiveErrorCode } from '../../errors/codes.js'
 import type { CollectorMetrics } from '../../telemetry/metrics.js'
 import type { RecordPort, Source } from '../source.js'
 import { parseListen } from '../syslog/config.js'
+import { KernelDropsSampler, type ProcReader } from '../syslog/kernel-drops.js'
 import { LogLimiter, type SourceLogger } from '../syslog/log-limiter.js'
 import { unmapIpv4 } from '../syslog/peer.js'
+import type { MetricsRefresher } from '../syslog/source.js'
+import { emitKernelDrops } from '../syslog/telemetry.js'
 import type { SnmpTrapSourceConfig } from './config.js'
 import { encodeNotification } from './encode.js'
 import { netSnmp, type NetSnmpNotification, type NetSnmpReceiver, type NetSnmpUser } from './net-snmp.js'
@@ -24,6 +27,16 @@ export interface SnmpTrapSourceDeps {
   port: RecordPort
   metrics: CollectorMetrics
   logger: SourceLogger
+}
+
+/** How often kernel receive drops are sampled between scrapes (ms). */
+export const TRAP_KERNEL_DROPS_SAMPLE_MS = 1_000
+
+export interface SnmpTrapSourceOptions {
+  /** Reader for /proc files, for tests. */
+  readProc?: ProcReader
+  /** Clock for the rate limiter (ms), for tests. */
+  now?: () => number
 }
 
 /** Bounded `error_type` values of the trap source. */
@@ -64,12 +77,15 @@ function toNetSnmpUser(user: SnmpTrapSourceConfig['users'][number]): NetSnmpUser
  * const source = new SnmpTrapSource('traps', config, { port, metrics, logger })
  * await source.start()
  */
-export class SnmpTrapSource implements Source {
+export class SnmpTrapSource implements Source, MetricsRefresher {
   readonly id: string
   readonly #config: SnmpTrapSourceConfig
   readonly #deps: SnmpTrapSourceDeps
   readonly #limited: LogLimiter
   readonly #rateLimiter: SenderRateLimiter | undefined
+  readonly #options: SnmpTrapSourceOptions
+  #sampler: KernelDropsSampler | undefined
+  #timer: NodeJS.Timeout | undefined
   #receiver: NetSnmpReceiver | undefined
   #socket: Socket | undefined
   #bound: { host: string; port: number } | undefined
@@ -80,8 +96,14 @@ export class SnmpTrapSource implements Source {
   #droppedRate = 0
   #flushScheduled = false
 
-  constructor(id: string, config: SnmpTrapSourceConfig, deps: SnmpTrapSourceDeps) {
+  constructor(
+    id: string,
+    config: SnmpTrapSourceConfig,
+    deps: SnmpTrapSourceDeps,
+    options: SnmpTrapSourceOptions = {},
+  ) {
     this.id = id
+    this.#options = options
     this.#config = config
     this.#deps = deps
     this.#limited = new LogLimiter(deps.logger)
@@ -178,6 +200,37 @@ export class SnmpTrapSource implements Source {
       },
       'SNMP trap listener started.',
     )
+    if (address) this.#startKernelDrops(family, address.address, address.port)
+  }
+
+  /** Follows the socket's /proc/net/udp{,6} drop count (datagrams the kernel dropped, buffer full). */
+  #startKernelDrops(family: 'udp4' | 'udp6', host: string, port: number): void {
+    this.#sampler = new KernelDropsSampler({
+      family,
+      address: host,
+      port,
+      onDrops: (delta) => emitKernelDrops(this.#deps.metrics, this.id, delta),
+      ...(this.#options.readProc ? { read: this.#options.readProc } : {}),
+    })
+    if (this.#sampler.sample()) {
+      this.#timer = setInterval(() => this.sampleKernelDrops(), TRAP_KERNEL_DROPS_SAMPLE_MS)
+      this.#timer.unref()
+    } else {
+      this.#deps.logger.info(
+        { source_id: this.id },
+        'Kernel UDP drop counts are not available (no /proc/net/udp row); sentinel_udp_kernel_receive_drops_total stays at 0.',
+      )
+    }
+  }
+
+  /** Read the kernel's drop count for this socket now and add any increase to the counter. */
+  sampleKernelDrops(): void {
+    this.#sampler?.sample()
+  }
+
+  /** Refresh pull-based metrics (kernel drops); the collector calls it before serving /metrics. */
+  collectMetrics(): void {
+    this.sampleKernelDrops()
   }
 
   address(): { host: string; port: number } | undefined {
@@ -187,6 +240,10 @@ export class SnmpTrapSource implements Source {
   async stop(): Promise<void> {
     const receiver = this.#receiver
     if (!receiver) return
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = undefined
+    this.sampleKernelDrops()
+    this.#sampler = undefined
     this.#receiver = undefined
     await new Promise<void>((resolve) => {
       const socket = this.#socket
@@ -230,7 +287,7 @@ export class SnmpTrapSource implements Source {
   #onNotification(notification: NetSnmpNotification): void {
     const context = this.#context
     if (!context) return
-    const now = Date.now()
+    const now = (this.#options.now ?? Date.now)()
     const peer = unmapIpv4(notification.rinfo.address) ?? notification.rinfo.address
     if (this.#rateLimiter && !this.#rateLimiter.take(peer, now)) {
       this.#droppedRate++
