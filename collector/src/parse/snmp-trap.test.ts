@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MibTable, shippedMibTable } from '../enrich/mib/table.js'
 import { encodeNotification } from '../sources/snmp_trap/encode.js'
+import { EcsFlat } from '@elastic/ecs'
 import { parseRecord } from './index.js'
+import { KNOWN_TRAPS } from './snmp-trap-names.js'
 import { RECEIVED_AT, testRecord } from './test-record.js'
 
 /** Records shaped as the trap source builds them from what net-snmp decoded of the CLI senders. */
@@ -132,4 +134,44 @@ test('the MIB table: longest prefix, enumerations, textual conventions, well-kno
   assert.equal(mib.enumLabel(mib.translate('1.3.6.1.2.1.2.2.1.8.3'), 99), undefined)
   assert.equal(mib.translate('1.3.6.1.4.1.99999.1').name, '1.3.6.1.4.1.99999.1')
   assert.equal(mib.oidOf('linkUp'), '1.3.6.1.6.3.1.1.5.4')
+})
+
+test('every known trap is categorised with values ECS allows for that category', () => {
+  const allowed = new Map(
+    (EcsFlat['event.category'].allowed_values ?? []).map((v) => [v.name, v.expected_event_types ?? []]),
+  )
+  for (const [oid, known] of Object.entries(KNOWN_TRAPS)) {
+    assert.match(oid, /^1\.3\.6\.1(\.\d+)+$/, known.name)
+    for (const category of known.category) {
+      const types = allowed.get(category)
+      assert.ok(types, `${known.name}: ${category} is not an ECS event.category`)
+      for (const type of known.type) assert.ok(types.includes(type), `${known.name}: ${category}/${type}`)
+    }
+  }
+})
+
+test('a vendor trap without its MIB is still named and categorised (Cisco configuration change)', () => {
+  const event = parseRecord(
+    trap(
+      JSON.stringify(
+        encodeNotification({
+          type: 167,
+          community: 'public',
+          varbinds: [
+            { oid: '1.3.6.1.2.1.1.3.0', type: 67, value: 1000 },
+            { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.4.1.9.9.43.2.0.1' },
+            { oid: '1.3.6.1.4.1.9.9.43.1.1.6.1.3.5', type: 2, value: 3 },
+          ],
+        }),
+      ),
+    ),
+    { mib: shippedMibTable() },
+  )
+  assert.equal(event.event?.action, 'ciscoConfigManEvent')
+  assert.deepEqual(event.event?.category, ['configuration'])
+  assert.deepEqual(event.event?.type, ['change'])
+  assert.equal(
+    event.sentinel.snmp && (event.sentinel.snmp as { trap_oid?: string }).trap_oid,
+    '1.3.6.1.4.1.9.9.43.2.0.1',
+  )
 })

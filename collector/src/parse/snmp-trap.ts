@@ -3,7 +3,8 @@
  * translated with the MIB table (built once at start); the function is otherwise pure and never throws.
  *
  * ECS choices (allowed values of ECS 9): every trap is `event.kind: event`; linkDown/linkUp are
- * `event.category: [network]`, `event.type: [info]`... see {@link TRAP_CATEGORIES}. The interface of
+ * `event.category: [network]`, `event.type: [info]`; known traps are named and categorised from
+ * {@link KNOWN_TRAPS}, others by the MIB table or their OID as `network`/`info`. The interface of
  * an IF-MIB trap goes to `observer.ingress.interface.{id,name}` (ECS) and `sentinel.snmp.interface`.
  */
 import type { RawRecord } from '../event/raw-record.js'
@@ -12,32 +13,10 @@ import type { MibTable } from '../enrich/mib/table.js'
 import type { TrapRecordData, TrapVarbind } from '../sources/snmp_trap/encode.js'
 import { createBaseEvent } from './base-event.js'
 import { failEvent } from './error-event.js'
+import { KNOWN_TRAPS } from './snmp-trap-names.js'
 
 /** ECS `event.dataset` of trap events. */
 export const SNMP_TRAP_DATASET = 'sentinel.snmp_trap'
-
-/** Well-known traps (RFC 3418 / RFC 2863), by snmpTrapOID. */
-const WELL_KNOWN: Record<string, string> = {
-  '1.3.6.1.6.3.1.1.5.1': 'coldStart',
-  '1.3.6.1.6.3.1.1.5.2': 'warmStart',
-  '1.3.6.1.6.3.1.1.5.3': 'linkDown',
-  '1.3.6.1.6.3.1.1.5.4': 'linkUp',
-  '1.3.6.1.6.3.1.1.5.5': 'authenticationFailure',
-  '1.3.6.1.6.3.1.1.5.6': 'egpNeighborLoss',
-}
-
-/**
- * ECS categorisation per well-known trap, from ECS's allowed values: link state changes are
- * `network`/`info` (no `change` type is allowed under network), restarts `host`/`start`, a failed SNMP
- * authentication `authentication`/`info` with outcome failure. Others: `network`/`info`.
- */
-const TRAP_CATEGORIES: Record<string, { category: string[]; type: string[]; outcome?: string }> = {
-  coldStart: { category: ['host'], type: ['start'] },
-  warmStart: { category: ['host'], type: ['start'] },
-  linkDown: { category: ['network'], type: ['info'] },
-  linkUp: { category: ['network'], type: ['info'] },
-  authenticationFailure: { category: ['authentication'], type: ['info'], outcome: 'failure' },
-}
 
 const IF_INDEX = '1.3.6.1.2.1.2.2.1.1'
 const IF_DESCR = '1.3.6.1.2.1.2.2.1.2'
@@ -93,7 +72,9 @@ export function parseSnmpTrap(
 
   const trapOid = typeof data.trap_oid === 'string' ? data.trap_oid : undefined
   const trapName =
-    trapOid === undefined ? undefined : (WELL_KNOWN[trapOid] ?? mib?.translate(trapOid).name ?? trapOid)
+    trapOid === undefined
+      ? undefined
+      : (KNOWN_TRAPS[trapOid]?.name ?? mib?.translate(trapOid).name ?? trapOid)
   const varbinds: EventVarbind[] = []
   const byName: Record<string, unknown> = {}
   for (const vb of data.varbinds) {
@@ -115,7 +96,7 @@ export function parseSnmpTrap(
     } as SentinelEvent['observer']
   }
   if (trapName !== undefined) ev.action = trapName
-  const categories = trapName === undefined ? undefined : TRAP_CATEGORIES[trapName]
+  const categories = trapOid === undefined ? undefined : KNOWN_TRAPS[trapOid]
   ev.category = categories?.category ?? ['network']
   ev.type = categories?.type ?? ['info']
   if (categories?.outcome) ev.outcome = categories.outcome
