@@ -170,6 +170,39 @@ test('snmpinform -v2c exits 0: the collector acknowledged it', async () => {
   assert.equal(snmpOf(event)?.values['ifIndex.5'], 5)
 })
 
+test('snmpinform -v3 authPriv exits 0: the collector is the authoritative engine and acknowledged it', async () => {
+  // For an inform the receiver is authoritative (SERVICES.md section 2): no -e, snmpinform
+  // discovers the collector's engine ID, then sends the inform and waits for the response.
+  await send(snmpinform, [
+    '-v3',
+    '-l',
+    'authPriv',
+    '-u',
+    'trapuser',
+    '-a',
+    'SHA',
+    '-A',
+    'authpass123',
+    '-x',
+    'AES',
+    '-X',
+    'privpass123',
+    target,
+    '',
+    LINK_UP,
+    `${IF}.1.6`,
+    'i',
+    '6',
+  ])
+  const event = await eventWith(
+    (e) => snmpOf(e)?.pdu_type === 'inform' && snmpOf(e)?.version === 'v3',
+    'the v3 inform',
+  )
+  assert.equal(event.event.action, 'linkUp')
+  assert.equal(snmpOf(event)?.user, 'trapuser')
+  assert.equal(snmpOf(event)?.values['ifIndex.6'], 6)
+})
+
 test('a wrong v3 key and an unknown community are rejected and counted, not turned into events', async () => {
   const auth = { component_id: 'traps', error_type: 'auth', error_code: 'SNT_SOURCE_SNMP_AUTH' }
   const before = await collector.metric('sentinel_component_errors_total', auth)
