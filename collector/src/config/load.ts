@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml'
 import { SentinelError } from '../errors/codes.js'
 import type { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { checkSnmp, normaliseSnmpVersions } from '../sources/snmp_poll/inventory.js'
-import { parseListen } from '../sources/syslog/config.js'
+import { parseListen } from '../sources/listen.js'
 import { CollectorConfig, DEFAULT_SOURCES } from './schema.js'
 import { resolveSecretReferences } from './secrets.js'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { createSocket } from 'node:dgram'
 import { after, describe, test } from 'node:test'
-import { readProcFile } from '../syslog/kernel-drops.js'
+import { readProcFile } from '../kernel-drops.js'
 import {
   metricValue,
   RecordingLogger,

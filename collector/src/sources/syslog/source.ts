@@ -5,13 +5,14 @@
 import { SentinelError } from '../../errors/codes.js'
 import type { CollectorMetrics } from '../../telemetry/metrics.js'
 import type { RecordPort, Source } from '../source.js'
-import { parseListen, type SyslogSourceConfig } from './config.js'
-import type { SourceLogger } from './log-limiter.js'
+import { type SyslogSourceConfig } from './config.js'
+import { parseListen } from '../listen.js'
+import type { SourceLogger } from '../log-limiter.js'
 import { createTcpSource } from './tcp.js'
 import { createTlsSource } from './tls.js'
 import { UdpSyslogSource } from './udp.js'
 
-export type { SourceLogger } from './log-limiter.js'
+export type { SourceLogger } from '../log-limiter.js'
 
 /** What a syslog listener needs from the collector. */
 export interface SyslogSourceDeps {

@@ -2,7 +2,8 @@
  * @module Syslog over TCP (RFC 6587): octet counting or LF-terminated frames, detected per connection.
  */
 import { createServer } from 'node:net'
-import type { ListenAddress, SyslogSourceConfig } from './config.js'
+import type { SyslogSourceConfig } from './config.js'
+import type { ListenAddress } from '../listen.js'
 import type { SyslogSourceDeps } from './source.js'
 import { StreamListener } from './stream-listener.js'
 

@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises'
 import type { Socket } from 'node:net'
 import { createSecureContext, createServer, TLSSocket, type SecureContextOptions } from 'node:tls'
 import { SentinelError } from '../../errors/codes.js'
-import type { ListenAddress, SyslogSourceConfig, TlsServerConfig } from './config.js'
+import type { SyslogSourceConfig, TlsServerConfig } from './config.js'
+import type { ListenAddress } from '../listen.js'
 import type { SyslogSourceDeps } from './source.js'
 import { StreamListener } from './stream-listener.js'
 import { KEEPALIVE_INITIAL_DELAY_MS } from './tcp.js'
 import { emitSourceError } from './telemetry.js'
-import { unmapIpv4 } from './peer.js'
+import { unmapIpv4 } from '../peer.js'
 
 /** PEM material read from the configured files. */
 interface TlsMaterial {

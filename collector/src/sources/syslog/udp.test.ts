@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { createSocket, type Socket } from 'node:dgram'
 import { after, describe, test } from 'node:test'
 import type { Source } from '../source.js'
-import { readProcFile } from './kernel-drops.js'
+import { readProcFile } from '../kernel-drops.js'
 import {
   metricValue,
   RecordingLogger,

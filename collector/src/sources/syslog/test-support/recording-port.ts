@@ -6,7 +6,7 @@ import type { RawRecord } from '../../../event/raw-record.js'
 import { createMetrics, type CollectorMetrics } from '../../../telemetry/metrics.js'
 import type { RecordPort } from '../../source.js'
 import type { SyslogSourceConfig } from '../config.js'
-import type { SourceLogger } from '../log-limiter.js'
+import type { SourceLogger } from '../../log-limiter.js'
 
 interface Waiter {
   ready: () => boolean

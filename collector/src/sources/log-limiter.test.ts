@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pino from 'pino'
 import { LogLimiter, type SourceLogger } from './log-limiter.js'
-import { RecordingLogger } from './test-support/recording-port.js'
+import { RecordingLogger } from './syslog/test-support/recording-port.js'
 
 test('a kind logs once per interval and the next line carries the suppressed count', () => {
   let now = 1_000
