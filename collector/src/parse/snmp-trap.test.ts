@@ -175,3 +175,22 @@ test('a vendor trap without its MIB is still named and categorised (Cisco config
     '1.3.6.1.4.1.9.9.43.2.0.1',
   )
 })
+
+test('a trap from an inventory device carries the device name as host.name, so it joins its syslog and polls', () => {
+  const hosts = new Map([['192.0.2.10', 'core-sw-01']])
+  // v2c: the sender (192.0.2.10, see testRecord) is the device.
+  const fromDevice = parseRecord(trap(V2C_LINK_UP), { mib: shippedMibTable(), hosts })
+  assert.equal(fromDevice.host?.name, 'core-sw-01')
+  // v1: the agent-addr names the device first.
+  const v1 = parseRecord(trap(V1_LINK_DOWN), {
+    mib: shippedMibTable(),
+    hosts: new Map([['10.1.2.3', 'edge-rtr-02']]),
+  })
+  assert.equal(v1.host?.name, 'edge-rtr-02')
+  // Behind NAT the agent-addr is private and unknown; the sender's address still finds the device.
+  const natted = parseRecord(trap(V1_LINK_DOWN), { mib: shippedMibTable(), hosts })
+  assert.equal(natted.host?.name, 'core-sw-01')
+  // Neither known: the agent-addr stays the name.
+  const unknown = parseRecord(trap(V1_LINK_DOWN), { mib: shippedMibTable(), hosts: new Map() })
+  assert.equal(unknown.host?.name, '10.1.2.3')
+})

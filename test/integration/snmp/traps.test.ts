@@ -52,6 +52,7 @@ before(async () => {
             priv_protocol: 'aes',
             priv_key: 'privpass123',
           },
+          { name: 'authonly', level: 'authNoPriv', auth_protocol: 'sha', auth_key: 'authonly123' },
         ],
         engine_id: ENGINE_ID,
       },
@@ -161,6 +162,31 @@ test('snmptrap -v3 authPriv SHA/AES with the configured engine ID is accepted', 
   assert.equal(event.event.action, 'linkDown')
   assert.equal(snmpOf(event)?.user, 'trapuser')
   assert.equal(snmpOf(event)?.values['ifIndex.4'], 4)
+})
+
+test('snmptrap -v3 authNoPriv (SHA, no privacy) is accepted', async () => {
+  await send(snmptrap, [
+    '-v3',
+    '-e',
+    ENGINE_ID,
+    '-l',
+    'authNoPriv',
+    '-u',
+    'authonly',
+    '-a',
+    'SHA',
+    '-A',
+    'authonly123',
+    target,
+    '',
+    LINK_UP,
+    `${IF}.1.4`,
+    'i',
+    '4',
+  ])
+  const event = await eventWith((e) => snmpOf(e)?.user === 'authonly', 'the authNoPriv trap')
+  assert.equal(event.event.action, 'linkUp')
+  assert.equal(snmpOf(event)?.version, 'v3')
 })
 
 test('snmpinform -v2c exits 0: the collector acknowledged it', async () => {
