@@ -11,6 +11,11 @@ import { demoMessage } from '../../collector/src/cli/demo-traffic.js'
 import type { ParseFormat, RawRecord } from '../../collector/src/event/raw-record.js'
 import { parseRecord } from '../../collector/src/parse/index.js'
 import { encodeNotification } from '../../collector/src/sources/snmp_trap/encode.js'
+import {
+  UNKNOWN_ENTERPRISE_PDU,
+  V1_LINK_DOWN_PDU,
+  V2C_LINK_UP_PDU,
+} from '../../collector/src/sources/snmp_trap/test-support/notifications.js'
 import { mappedFields } from '../../elastic-ingest/src/elastic/templates.js'
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0))
@@ -128,39 +133,7 @@ function corpus(): RawRecord[] {
   }
   // SNMP traps as the trap source encodes them: v1 linkDown, v2c linkUp with IF-MIB varbinds of
   // every type (integer, string, MAC bytes, Counter64), a v3 enterprise trap MIBs do not name.
-  for (const notification of [
-    {
-      type: 164,
-      community: 'public',
-      enterprise: '1.3.6.1.4.1.8072.2.3',
-      agentAddr: '10.1.2.3',
-      generic: 2,
-      specific: 0,
-      upTime: 462697,
-      varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 }],
-    },
-    {
-      type: 166,
-      community: 'public',
-      varbinds: [
-        { oid: '1.3.6.1.2.1.1.3.0', type: 67, value: 462698 },
-        { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.6.3.1.1.5.4' },
-        { oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 },
-        { oid: '1.3.6.1.2.1.2.2.1.7.3', type: 2, value: 1 },
-        { oid: '1.3.6.1.2.1.2.2.1.2.3', type: 4, value: Buffer.from('eth0') },
-        { oid: '1.3.6.1.2.1.2.2.1.6.3', type: 4, value: Buffer.from([0, 0x1b, 0x21, 0x3a, 0x4f, 0x10]) },
-        { oid: '1.3.6.1.2.1.2.2.1.10.3', type: 70, value: 12345678901234567890n },
-      ],
-    },
-    {
-      type: 167,
-      user: 'trapuser',
-      varbinds: [
-        { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.4.1.99999.0.7' },
-        { oid: '1.3.6.1.4.1.99999.1.2.0', type: 4, value: Buffer.from('fan 2 failed') },
-      ],
-    },
-  ]) {
+  for (const notification of [V1_LINK_DOWN_PDU, V2C_LINK_UP_PDU, UNKNOWN_ENTERPRISE_PDU]) {
     records.push(record(JSON.stringify(encodeNotification(notification)), 'snmp_trap'))
   }
   return records

@@ -4,14 +4,14 @@
  * over TLS (RFC 5425, gtls driver) or plain TCP. Recipe and gotchas: shared/SERVICES.md §4.
  */
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { freeTcpPort } from './ports.js'
-import { binary, findBinary, requireBinary, rsyslogModule } from './requirements.js'
+import { binary, requireBinary, rsyslogModule } from './requirements.js'
 import type { ServiceSpec } from './service.js'
 import { startService, type RunningService } from './service.js'
-import { waitFor } from './wait-for.js'
+import { pidFromFile, stopPackagedDaemon } from './packaged-daemon.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -174,34 +174,9 @@ export function startRsyslogForwarder(
  * stops and disables one that got started anyway.
  */
 export async function stopSystemRsyslog(): Promise<void> {
-  const systemctl = await findBinary('systemctl')
-  const systemd = await readFile('/proc/1/comm', 'utf8').then(
-    (c) => c.trim() === 'systemd',
-    () => false,
-  )
-  if (systemctl && systemd) {
-    await execFileAsync(systemctl, ['disable', '--now', 'rsyslog.service', 'syslog.socket']).catch(
-      () => undefined,
-    )
-  }
-  const pid = Number((await readFile('/run/rsyslogd.pid', 'utf8').catch(() => '')).trim())
-  if (pid > 0) {
-    try {
-      process.kill(pid, 'SIGTERM')
-    } catch {
-      return // Stale pid file.
-    }
-    await waitFor(
-      () => {
-        try {
-          process.kill(pid, 0)
-          return false
-        } catch {
-          return true
-        }
-      },
-      { description: `system rsyslogd (pid ${pid}) to exit`, timeoutMs: 10_000 },
-    )
-    process.stdout.write(`[harness] stopped the system rsyslogd (pid ${pid}) that the package started\n`)
-  }
+  await stopPackagedDaemon({
+    label: 'system rsyslogd',
+    units: ['rsyslog.service', 'syslog.socket'],
+    pids: () => pidFromFile('/run/rsyslogd.pid'),
+  })
 }

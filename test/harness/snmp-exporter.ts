@@ -13,10 +13,10 @@ import { promisify } from 'node:util'
 import { stringify } from 'yaml'
 import { IF_MIB, type Profile } from '../../collector/src/sources/snmp_poll/profiles.js'
 import { freeTcpPort } from './ports.js'
-import { binary, findBinary, requireBinary } from './requirements.js'
+import { binary, requireBinary } from './requirements.js'
 import { startService, type RunningService, type ServiceSpec } from './service.js'
 import type { SnmpdV3User } from './snmpd.js'
-import { waitFor } from './wait-for.js'
+import { stopPackagedDaemon } from './packaged-daemon.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -183,33 +183,9 @@ async function packageExporterPids(): Promise<number[]> {
  * and stop one that got started anyway.
  */
 export async function stopPackageSnmpExporter(): Promise<void> {
-  const systemctl = await findBinary('systemctl')
-  const systemd = await readFile('/proc/1/comm', 'utf8').then(
-    (c) => c.trim() === 'systemd',
-    () => false,
-  )
-  if (systemctl && systemd) {
-    await execFileAsync(systemctl, ['disable', '--now', 'prometheus-snmp-exporter.service']).catch(
-      () => undefined,
-    )
-  }
-  for (const pid of await packageExporterPids()) {
-    try {
-      process.kill(pid, 'SIGTERM')
-    } catch {
-      continue
-    }
-    await waitFor(
-      () => {
-        try {
-          process.kill(pid, 0)
-          return false
-        } catch {
-          return true
-        }
-      },
-      { description: `packaged snmp_exporter (pid ${pid}) to exit`, timeoutMs: 10_000 },
-    )
-    process.stdout.write(`[harness] stopped the packaged snmp_exporter (pid ${pid}) on :${PACKAGE_PORT}\n`)
-  }
+  await stopPackagedDaemon({
+    label: `packaged snmp_exporter on :${PACKAGE_PORT}`,
+    units: ['prometheus-snmp-exporter.service'],
+    pids: packageExporterPids,
+  })
 }

@@ -5,14 +5,14 @@
  * hrProcessorLoad answers "No Such Instance" for the first ~60 s).
  */
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { freeUdpPort } from './ports.js'
-import { binary, findBinary, requireBinary } from './requirements.js'
+import { binary, requireBinary } from './requirements.js'
 import type { ServiceSpec } from './service.js'
 import { startService, type RunningService } from './service.js'
-import { waitFor } from './wait-for.js'
+import { pidFromFile, stopPackagedDaemon } from './packaged-daemon.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -205,32 +205,9 @@ export async function startSnmpd(): Promise<SnmpdHandle> {
  * prevents it); stop and disable one that got started anyway.
  */
 export async function stopSystemSnmpd(): Promise<void> {
-  const systemctl = await findBinary('systemctl')
-  const systemd = await readFile('/proc/1/comm', 'utf8').then(
-    (c) => c.trim() === 'systemd',
-    () => false,
-  )
-  if (systemctl && systemd) {
-    await execFileAsync(systemctl, ['disable', '--now', 'snmpd.service']).catch(() => undefined)
-  }
-  const pid = Number((await readFile('/run/snmpd.pid', 'utf8').catch(() => '')).trim())
-  if (pid > 0) {
-    try {
-      process.kill(pid, 'SIGTERM')
-    } catch {
-      return // Stale pid file.
-    }
-    await waitFor(
-      () => {
-        try {
-          process.kill(pid, 0)
-          return false
-        } catch {
-          return true
-        }
-      },
-      { description: `system snmpd (pid ${pid}) to exit`, timeoutMs: 10_000 },
-    )
-    process.stdout.write(`[harness] stopped the system snmpd (pid ${pid}) that the package started\n`)
-  }
+  await stopPackagedDaemon({
+    label: 'system snmpd',
+    units: ['snmpd.service'],
+    pids: () => pidFromFile('/run/snmpd.pid'),
+  })
 }

@@ -2,50 +2,20 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MibTable, shippedMibTable } from '../enrich/mib/table.js'
 import { encodeNotification } from '../sources/snmp_trap/encode.js'
+import {
+  UNKNOWN_ENTERPRISE_PDU,
+  V1_LINK_DOWN_PDU,
+  V2C_LINK_UP_PDU,
+} from '../sources/snmp_trap/test-support/notifications.js'
 import { EcsFlat } from '@elastic/ecs'
 import { parseRecord } from './index.js'
 import { KNOWN_TRAPS } from './snmp-trap-names.js'
 import { RECEIVED_AT, testRecord } from './test-record.js'
 
 /** Records shaped as the trap source builds them from what net-snmp decoded of the CLI senders. */
-const V1_LINK_DOWN = JSON.stringify(
-  encodeNotification({
-    type: 164,
-    community: 'public',
-    enterprise: '1.3.6.1.4.1.8072.2.3',
-    agentAddr: '10.1.2.3',
-    generic: 2,
-    specific: 0,
-    upTime: 462697,
-    varbinds: [{ oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 }],
-  }),
-)
-const V2C_LINK_UP = JSON.stringify(
-  encodeNotification({
-    type: 167,
-    community: 'public',
-    varbinds: [
-      { oid: '1.3.6.1.2.1.1.3.0', type: 67, value: 462698 },
-      { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.6.3.1.1.5.4' },
-      { oid: '1.3.6.1.2.1.2.2.1.1.3', type: 2, value: 3 },
-      { oid: '1.3.6.1.2.1.2.2.1.7.3', type: 2, value: 1 },
-      { oid: '1.3.6.1.2.1.2.2.1.8.3', type: 2, value: 1 },
-      { oid: '1.3.6.1.2.1.2.2.1.2.3', type: 4, value: Buffer.from('eth0') },
-      { oid: '1.3.6.1.2.1.2.2.1.6.3', type: 4, value: Buffer.from([0, 0x1b, 0x21, 0x3a, 0x4f, 0x10]) },
-      { oid: '1.3.6.1.2.1.2.2.1.10.3', type: 70, value: 12345678901234567890n },
-    ],
-  }),
-)
-const UNKNOWN_ENTERPRISE = JSON.stringify(
-  encodeNotification({
-    type: 167,
-    user: 'trapuser',
-    varbinds: [
-      { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.4.1.99999.0.7' },
-      { oid: '1.3.6.1.4.1.99999.1.2.0', type: 4, value: Buffer.from('fan 2 failed') },
-    ],
-  }),
-)
+const V1_LINK_DOWN = JSON.stringify(encodeNotification(V1_LINK_DOWN_PDU))
+const V2C_LINK_UP = JSON.stringify(encodeNotification(V2C_LINK_UP_PDU))
+const UNKNOWN_ENTERPRISE = JSON.stringify(encodeNotification(UNKNOWN_ENTERPRISE_PDU))
 
 const trap = (json: string) => testRecord(json, 'snmp_trap')
 const ingress = (event: { observer?: unknown }) =>
