@@ -25,9 +25,13 @@ function problemsOf(fn: () => unknown): string[] {
   assert.fail('expected the config to be rejected')
 }
 
-test('no config file gives the embedded defaults of DESIGN.md: syslog on udp and tcp 5514, API on loopback 9464', async () => {
+test('no config file gives the embedded defaults of DESIGN.md: syslog on udp and tcp 5514, traps on udp 1162, API on loopback 9464', async () => {
   const config = await loadConfig(undefined, {})
-  assert.deepEqual(Object.keys(config.sources), ['syslog_udp', 'syslog_tcp'])
+  assert.deepEqual(Object.keys(config.sources), ['syslog_udp', 'syslog_tcp', 'snmp_traps'])
+  const traps = config.sources.snmp_traps
+  assert.equal(traps?.type, 'snmp_trap')
+  assert.equal(traps.listen, 'udp:0.0.0.0:1162')
+  assert.deepEqual(traps.type === 'snmp_trap' && traps.communities, ['public'])
   assert.equal(config.sources.syslog_udp?.listen, 'udp:0.0.0.0:5514')
   assert.equal(config.sources.syslog_tcp?.listen, 'tcp:0.0.0.0:5514')
   assert.equal(config.api.listen, '127.0.0.1:9464')

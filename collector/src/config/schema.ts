@@ -25,8 +25,12 @@ export const SourceConfig = Type.Unsafe<SyslogSourceConfig | SnmpTrapSourceConfi
 })
 export type SourceConfig = SyslogSourceConfig | SnmpTrapSourceConfig
 
-/** Embedded defaults: what `npm start` listens on without a config file (DESIGN.md section 4). */
-export const DEFAULT_SOURCES: Record<string, SyslogSourceConfig> = {
+/**
+ * Embedded defaults: what `npm start` listens on without a config file (DESIGN.md section 4),
+ * before the schema fills in the remaining defaults. Traps accept the conventional `public`
+ * community until a config says otherwise.
+ */
+export const DEFAULT_SOURCES: Record<string, Record<string, unknown>> = {
   syslog_udp: {
     type: 'syslog',
     listen: 'udp:0.0.0.0:5514',
@@ -45,6 +49,11 @@ export const DEFAULT_SOURCES: Record<string, SyslogSourceConfig> = {
     max_length: 102_400,
     framing: 'auto',
     max_connections: 1000,
+  },
+  snmp_traps: {
+    type: 'snmp_trap',
+    listen: 'udp:0.0.0.0:1162',
+    communities: ['public'],
   },
 }
 
@@ -140,7 +149,7 @@ export const CollectorConfig = Type.Object(
     snmp: SnmpConfig,
     sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SourceConfig, {
       description:
-        'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514.',
+        'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514, SNMP traps on udp 0.0.0.0:1162 (community public).',
     }),
   },
   { additionalProperties: false },
