@@ -9,6 +9,7 @@ import { SentinelError } from '../errors/codes.js'
 import type { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
 import { checkSnmp, normaliseSnmpVersions } from '../sources/snmp_poll/inventory.js'
 import { parseListen } from '../sources/listen.js'
+import { usmSecurityProblems } from '../sources/snmp-usm.js'
 import { CollectorConfig, DEFAULT_SOURCES } from './schema.js'
 import { resolveSecretReferences } from './secrets.js'
 
@@ -141,14 +142,7 @@ function checkTrapSource(path: string, source: SnmpTrapSourceConfig): string[] {
     const at = `${path}.users.${i}`
     if (names.has(user.name)) problems.push(`${at}.name: duplicate user "${user.name}"`)
     names.add(user.name)
-    if (user.level !== 'noAuthNoPriv') {
-      if (!user.auth_protocol) problems.push(`${at}.auth_protocol: required for level ${user.level}`)
-      if (!user.auth_key) problems.push(`${at}.auth_key: required for level ${user.level}`)
-    }
-    if (user.level === 'authPriv') {
-      if (!user.priv_protocol) problems.push(`${at}.priv_protocol: required for level authPriv`)
-      if (!user.priv_key) problems.push(`${at}.priv_key: required for level authPriv`)
-    }
+    problems.push(...usmSecurityProblems(at, user))
   })
   if (source.communities.length === 0 && source.users.length === 0) {
     problems.push(`${path}: accepts no trap: give communities (v1/v2c) or users (v3)`)

@@ -4,7 +4,7 @@
  * OIDs, the devices themselves, and an optional inventory file the API reads and writes.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS } from '../snmp_trap/config.js'
+import { USM_SECURITY_PROPERTIES } from '../snmp-usm.js'
 
 /** Names of credentials, profiles and devices. */
 export const SNMP_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$'
@@ -26,36 +26,7 @@ export const SnmpV3Credentials = Type.Object(
   {
     version: Type.Literal('3'),
     username: Type.String({ minLength: 1, description: 'USM user name.' }),
-    level: Type.Union([Type.Literal('noAuthNoPriv'), Type.Literal('authNoPriv'), Type.Literal('authPriv')], {
-      default: 'authPriv',
-      description: 'Security level.',
-    }),
-    auth_protocol: Type.Optional(
-      Type.Union(
-        SNMP_AUTH_PROTOCOLS.map((p) => Type.Literal(p)),
-        { description: 'Authentication protocol (authNoPriv, authPriv).' },
-      ),
-    ),
-    auth_key: Type.Optional(
-      Type.String({
-        minLength: 8,
-        secret: true,
-        description: 'Authentication passphrase; use ${env:NAME} or ${file:PATH}.',
-      }),
-    ),
-    priv_protocol: Type.Optional(
-      Type.Union(
-        SNMP_PRIV_PROTOCOLS.map((p) => Type.Literal(p)),
-        { description: 'Privacy protocol (authPriv).' },
-      ),
-    ),
-    priv_key: Type.Optional(
-      Type.String({
-        minLength: 8,
-        secret: true,
-        description: 'Privacy passphrase; use ${env:NAME} or ${file:PATH}.',
-      }),
-    ),
+    ...USM_SECURITY_PROPERTIES,
     context: Type.Optional(Type.String({ description: 'SNMPv3 context name.' })),
   },
   { additionalProperties: false },

@@ -11,6 +11,7 @@ import type { SnmpConfig, SnmpCustomMetric, SnmpDeviceConfig } from './config.js
 import { SnmpDeviceConfig as SnmpDeviceSchema } from './config.js'
 import { PROFILES, type Profile } from './profiles.js'
 import type { SnmpDevice } from './walker.js'
+import { usmSecurityProblems } from '../snmp-usm.js'
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false })
 const validateDeviceSchema = ajv.compile<SnmpDeviceConfig>(SnmpDeviceSchema)
@@ -69,15 +70,7 @@ export function checkSnmp(snmp: SnmpConfig): string[] {
   const problems: string[] = []
   for (const [name, c] of Object.entries(snmp.credentials)) {
     if (c.version !== '3') continue
-    const at = `snmp.credentials.${name}`
-    if (c.level !== 'noAuthNoPriv') {
-      if (!c.auth_protocol) problems.push(`${at}.auth_protocol: required for level ${c.level}`)
-      if (!c.auth_key) problems.push(`${at}.auth_key: required for level ${c.level}`)
-    }
-    if (c.level === 'authPriv') {
-      if (!c.priv_protocol) problems.push(`${at}.priv_protocol: required for level authPriv`)
-      if (!c.priv_key) problems.push(`${at}.priv_key: required for level authPriv`)
-    }
+    problems.push(...usmSecurityProblems(`snmp.credentials.${name}`, c))
   }
   for (const [name, metrics] of Object.entries(snmp.custom_profiles)) {
     if (Object.hasOwn(PROFILES, name)) {

@@ -1,45 +1,14 @@
 /** @module SNMP trap source config: where to listen, who may send (communities, v3 users), how fast. */
 import { Type, type Static } from '@sinclair/typebox'
+import { USM_SECURITY_PROPERTIES } from '../snmp-usm.js'
 
 /** UDP only: traps and informs are datagrams. */
 export const TRAP_LISTEN_PATTERN = '^udp:(\\[[0-9a-fA-F:.]+\\]|[^:\\[\\]]+):([0-9]{1,5})$'
 
-export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const
-export const SNMP_PRIV_PROTOCOLS = ['des', 'aes', 'aes256b', 'aes256r'] as const
-
 export const SnmpUserConfig = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'USM user name (securityName).' }),
-    level: Type.Union([Type.Literal('noAuthNoPriv'), Type.Literal('authNoPriv'), Type.Literal('authPriv')], {
-      default: 'authPriv',
-      description: 'Security level the user must send with.',
-    }),
-    auth_protocol: Type.Optional(
-      Type.Union(
-        SNMP_AUTH_PROTOCOLS.map((p) => Type.Literal(p)),
-        { description: 'Authentication protocol (authNoPriv, authPriv).' },
-      ),
-    ),
-    auth_key: Type.Optional(
-      Type.String({
-        minLength: 8,
-        description: 'Authentication passphrase; use ${env:NAME} or ${file:PATH}.',
-        secret: true,
-      }),
-    ),
-    priv_protocol: Type.Optional(
-      Type.Union(
-        SNMP_PRIV_PROTOCOLS.map((p) => Type.Literal(p)),
-        { description: 'Privacy protocol (authPriv).' },
-      ),
-    ),
-    priv_key: Type.Optional(
-      Type.String({
-        minLength: 8,
-        description: 'Privacy passphrase; use ${env:NAME} or ${file:PATH}.',
-        secret: true,
-      }),
-    ),
+    ...USM_SECURITY_PROPERTIES,
   },
   { additionalProperties: false },
 )
