@@ -2,12 +2,14 @@
  * @module Service harness entry. `prepareServices()` runs once before `npm test` (and the
  * benchmarks) and installs what the suite needs; the rest are the helpers tests import.
  *
- * Adding a service (Prometheus, Alertmanager, snmpd): write a `ServiceSpec` in
+ * Adding a service: write a `ServiceSpec` in
  * its own module (requirements, configure, command, ready probe, stop timeout; see rsyslog.ts)
  * and list it in {@link SERVICE_SPECS}.
  */
+import { alertmanagerSpec } from './alertmanager.js'
 import { collectorSpec } from './collector.js'
 import { elasticsearchSpec } from './elasticsearch.js'
+import { prometheusSpec } from './prometheus.js'
 import { binary, ensureInstalled, type Requirement } from './requirements.js'
 import { rsyslogSpec } from './rsyslog.js'
 import { snmpdSpec } from './snmpd.js'
@@ -17,6 +19,30 @@ import { LOGGER_REQUIREMENTS } from './syslog-senders.js'
 import { TLS_REQUIREMENTS } from './tls.js'
 import { pruneOldRuns, runDir } from './work-dir.js'
 
+export {
+  ALERTMANAGER_BINARY,
+  NULL_ALERTMANAGER_CONFIG,
+  alertmanagerSpec,
+  startAlertmanager,
+  stopPackagedAlertmanager,
+} from './alertmanager.js'
+export type {
+  AlertmanagerAlert,
+  AlertmanagerConfig,
+  AlertmanagerHandle,
+  AlertmanagerOptions,
+  AlertmanagerSetup,
+  AlertmanagerStatus,
+  AlertsQuery,
+  PostableAlert,
+} from './alertmanager.js'
+export { startCaptureServer } from './capture-server.js'
+export type {
+  CaptureAnswer,
+  CapturedRequest,
+  CaptureServerHandle,
+  CaptureServerOptions,
+} from './capture-server.js'
 export { deferInReverse } from './cleanup.js'
 export type { AfterHookHost } from './cleanup.js'
 export { startCollector, collectorSpec, COLLECTOR_MAIN } from './collector.js'
@@ -46,6 +72,26 @@ export type {
 export { startProcess, ManagedProcess, ProcessExitedError } from './process.js'
 export type { ExitStatus, StartProcessOptions } from './process.js'
 export { freePort, freeTcpPort, freeUdpPort } from './ports.js'
+export { packagedPids } from './packaged-pids.js'
+export {
+  PROMETHEUS_BINARY,
+  prometheusConfig,
+  prometheusSpec,
+  sentinelScrapeJobs,
+  startPrometheus,
+  stopPackagedPrometheus,
+} from './prometheus.js'
+export type {
+  PrometheusAlert,
+  PrometheusHandle,
+  PrometheusOptions,
+  PrometheusRule,
+  PrometheusRuleGroup,
+  PrometheusSetup,
+  PrometheusTarget,
+  ScrapeJob,
+  VectorSample,
+} from './prometheus.js'
 export { metricSum, parsePrometheusText } from './prometheus-text.js'
 export type { Sample } from './prometheus-text.js'
 export type { ReadinessProbe } from './readiness.js'
@@ -72,6 +118,8 @@ export const SERVICE_SPECS: ReadonlyArray<ServiceSpec<unknown, unknown>> = [
   elasticsearchSpec,
   snmpdSpec,
   snmpExporterSpec,
+  prometheusSpec,
+  alertmanagerSpec,
 ]
 
 /** Tools tests call directly (senders, cert tooling), not services. */

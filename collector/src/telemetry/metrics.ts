@@ -32,6 +32,17 @@ export interface CollectorMetrics {
   sinkInFlightRequests: Gauge<'sink'>
   sinkUp: Gauge<'sink'>
   sinkRequestDuration: Histogram<'sink'>
+  alertmanagerSentAlerts: Counter<'alertmanager' | 'status'>
+  alertmanagerErrors: Counter<'alertmanager' | 'reason'>
+  alertmanagerDroppedAlerts: Counter<'alertmanager' | 'reason'>
+  alertmanagerQueueAlerts: Gauge<'alertmanager'>
+  alertmanagerUp: Gauge<'alertmanager'>
+  alertLatency: Histogram<never>
+  correlateEvaluated: Counter<'rule_id'>
+  correlateMatched: Counter<'rule_id'>
+  correlateAlerts: Counter<'rule_id' | 'status'>
+  correlateKeys: Gauge<'rule_id'>
+  correlateKeysLost: Counter<'rule_id' | 'reason'>
 }
 
 /** Latency buckets from 0.1 ms to 10 s: fine enough below 50 ms to read p50/p99 from the histogram. */
@@ -39,6 +50,9 @@ export const LATENCY_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5,
   1, 2.5, 5, 10,
 ]
+
+/** Alert latency buckets from 1 ms to 10 s: an alert is a single request, not a per-event hot path. */
+export const ALERT_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
 /** Build a fresh registry with all collector metrics (one per collector; tests make their own). */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): CollectorMetrics {
@@ -191,6 +205,74 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
       help: 'Time from sending a request to its answer.',
       labelNames: ['sink'],
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    // `alertmanager` is the host:port (and path prefix) of a configured URL: bounded by the config.
+    alertmanagerSentAlerts: new Counter({
+      name: 'sentinel_alertmanager_alerts_sent_total',
+      help: 'Alerts an Alertmanager accepted (2xx), re-sends of firing alerts included, by status (firing, resolved).',
+      labelNames: ['alertmanager', 'status'],
+      registers,
+    }),
+    alertmanagerErrors: new Counter({
+      name: 'sentinel_alertmanager_errors_total',
+      help: 'Failed requests to an Alertmanager, by reason (network, timeout, status_429, status_5xx retried; status_4xx not).',
+      labelNames: ['alertmanager', 'reason'],
+      registers,
+    }),
+    alertmanagerDroppedAlerts: new Counter({
+      name: 'sentinel_alertmanager_alerts_dropped_total',
+      help: 'Alert states given up for an Alertmanager, by reason (queue_full, rejected, retries_exhausted, invalid, shutdown).',
+      labelNames: ['alertmanager', 'reason'],
+      registers,
+    }),
+    alertmanagerQueueAlerts: new Gauge({
+      name: 'sentinel_alertmanager_queue_alerts',
+      help: 'Alerts waiting to be sent to an Alertmanager, in flight included.',
+      labelNames: ['alertmanager'],
+      registers,
+    }),
+    alertmanagerUp: new Gauge({
+      name: 'sentinel_alertmanager_up',
+      help: '1 while the last request to an Alertmanager got an answer other than 5xx, 0 while it fails.',
+      labelNames: ['alertmanager'],
+      registers,
+    }),
+    alertLatency: new Histogram({
+      name: 'sentinel_alert_latency_seconds',
+      help: 'Time from the arrival of the event that made an alert fire to the first Alertmanager accepting it.',
+      buckets: ALERT_LATENCY_BUCKETS,
+      registers,
+    }),
+    // Rule engine: counted in plain numbers per event, copied here at scrape time (correlate-metrics.ts).
+    correlateEvaluated: new Counter({
+      name: 'sentinel_correlate_evaluated_events_total',
+      help: 'Events a correlation rule evaluated.',
+      labelNames: ['rule_id'],
+      registers,
+    }),
+    correlateMatched: new Counter({
+      name: 'sentinel_correlate_matched_events_total',
+      help: "Events that matched a correlation rule's filter (or one of its steps or parts).",
+      labelNames: ['rule_id'],
+      registers,
+    }),
+    correlateAlerts: new Counter({
+      name: 'sentinel_correlate_alerts_total',
+      help: 'Alert changes by rule and status: firing, resolved, or suppressed (a re-fire inside suppress_for).',
+      labelNames: ['rule_id', 'status'],
+      registers,
+    }),
+    correlateKeys: new Gauge({
+      name: 'sentinel_correlate_tracked_keys',
+      help: 'Group keys a correlation rule holds state for (capped by correlate.max_keys_per_rule).',
+      labelNames: ['rule_id'],
+      registers,
+    }),
+    correlateKeysLost: new Counter({
+      name: 'sentinel_correlate_keys_lost_total',
+      help: 'Group keys a rule let go at its key cap: evicted (least recently seen) or dropped (every key firing).',
+      labelNames: ['rule_id', 'reason'],
       registers,
     }),
   }
