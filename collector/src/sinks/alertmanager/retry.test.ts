@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { backoffDelayMs, classifyOutcome, meansDown } from './retry.js'
+import { classifyOutcome, meansDown } from './retry.js'
 
 test('2xx is accepted; network errors, timeouts, 429 and 5xx are retried; other 4xx and 3xx are rejected', () => {
   const answered = (status: number) => classifyOutcome({ kind: 'answered', status, body: '' })
@@ -22,28 +22,4 @@ test('2xx is accepted; network errors, timeouts, 429 and 5xx are retried; other 
   })
   assert.equal(meansDown('status_429'), false, 'a busy Alertmanager is up')
   assert.equal(meansDown('status_5xx'), true)
-})
-
-test('backoff grows exponentially to the cap, with full jitter below it', () => {
-  assert.equal(
-    backoffDelayMs(0, 500, 30_000, () => 1),
-    500,
-  )
-  assert.equal(
-    backoffDelayMs(3, 500, 30_000, () => 1),
-    4_000,
-  )
-  assert.equal(
-    backoffDelayMs(20, 500, 30_000, () => 1),
-    30_000,
-  )
-  assert.equal(
-    backoffDelayMs(3, 500, 30_000, () => 0.5),
-    2_000,
-  )
-  assert.equal(
-    backoffDelayMs(3, 500, 30_000, () => 0),
-    1,
-    'never 0: a retry is never immediate',
-  )
 })

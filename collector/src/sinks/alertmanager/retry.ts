@@ -1,6 +1,6 @@
 /**
  * @module Alertmanager retry decisions: what a request's outcome means for the alerts in it. Pure
- * functions; the sender's loop acts on them.
+ * functions; the sender's loop acts on them, waiting as ../backoff.ts says.
  *
  * | outcome | decision | `reason` of sentinel_alertmanager_errors_total |
  * |---|---|---|
@@ -45,21 +45,4 @@ export function classifyOutcome(outcome: RequestOutcome): Decision {
 /** True when the Alertmanager itself is in trouble (sets sentinel_alertmanager_up to 0). */
 export function meansDown(reason: FailureReason): boolean {
   return reason === 'network' || reason === 'timeout' || reason === 'status_5xx'
-}
-
-/**
- * Wait before retry number `attempt` (0-based): exponential growth from `initialMs` capped at
- * `maxMs`, with full jitter (a uniform draw below the cap), so that collectors retrying against
- * one recovering Alertmanager spread out. At least 1 ms.
- *
- * @example backoffDelayMs(3, 500, 30_000) // between 1 and 4000
- */
-export function backoffDelayMs(
-  attempt: number,
-  initialMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const cap = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt, 0), 30))
-  return Math.max(1, Math.round(random() * cap))
 }

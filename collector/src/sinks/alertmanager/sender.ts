@@ -6,25 +6,20 @@
  * Each Alertmanager has its own queue and loop, so a dead member of an HA pair never delays the
  * other. A queue holds one state per alert id (the newest wins: a resolution replaces a firing
  * state still waiting), is capped at `max_queued_alerts`, and is sent in batches of
- * `max_batch_alerts`, one request at a time. Failed requests are retried with backoff (retry.ts);
- * 4xx answers drop the batch. Alerts live in memory: the engine re-reports what still fires after
- * a restart, and Alertmanager expires what nobody renews.
+ * `max_batch_alerts`, one request at a time. Failed requests are retried with backoff (retry.ts,
+ * ../backoff.ts); 4xx answers drop the batch. Alerts live in memory: the engine re-reports what
+ * still fires after a restart, and Alertmanager expires what nobody renews.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Alert, AlertChange } from '../../correlate/alert.js'
 import type { Logger } from '../../telemetry/logger.js'
 import type { CollectorMetrics } from '../../telemetry/metrics.js'
+import { backoffDelayMs } from '../backoff.js'
 import type { AlertmanagerSinkConfig } from './config.js'
 import { encodeAlert, invalidReason, type AlertState } from './encoder.js'
 import { AlertmanagerHealth } from './health.js'
 import { authorizationHeader, createEndpoints, send, type AlertmanagerEndpoint } from './request.js'
-import {
-  backoffDelayMs,
-  classifyOutcome,
-  meansDown,
-  type FailureReason,
-  type RequestOutcome,
-} from './retry.js'
+import { classifyOutcome, meansDown, type FailureReason, type RequestOutcome } from './retry.js'
 
 export interface AlertmanagerSenderDeps {
   metrics: CollectorMetrics

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { backoffDelayMs, classifyBulkItem, classifyRequestFailure } from './retry.js'
+import { classifyBulkItem, classifyRequestFailure } from './retry.js'
 
 test('bulk items: 200 and 201 are delivered, 409 on create is a duplicate (replayed _id)', () => {
   assert.deepEqual(classifyBulkItem(200), { kind: 'ok' })
@@ -88,45 +88,4 @@ test('failed requests: outages and auth failures are retried forever; 400/413 sp
   })
   assert.deepEqual(classifyRequestFailure({ cause: 'status', status: 400 }), { kind: 'split' })
   assert.deepEqual(classifyRequestFailure({ cause: 'status', status: 413 }), { kind: 'split' })
-})
-
-test('backoff: the first retry waits initial_backoff_ms; later ones grow exponentially up to max_backoff_ms', () => {
-  assert.equal(
-    backoffDelayMs(0, 500, 30_000, () => 0),
-    500,
-  )
-  assert.equal(
-    backoffDelayMs(0, 500, 30_000, () => 1),
-    500,
-  )
-  assert.equal(
-    backoffDelayMs(3, 500, 30_000, () => 1),
-    4000,
-  )
-  assert.equal(
-    backoffDelayMs(10, 500, 30_000, () => 1),
-    30_000,
-  )
-  assert.equal(
-    backoffDelayMs(1000, 500, 30_000, () => 1),
-    30_000,
-    'no overflow for long outages',
-  )
-  assert.equal(
-    backoffDelayMs(5, 500, 30_000, () => 0),
-    500,
-    'jitter never goes below initial (no busy loop)',
-  )
-  assert.equal(
-    backoffDelayMs(0, 500, 100, () => 0.5),
-    100,
-    'max below initial caps the wait',
-  )
-})
-
-test('backoff: full jitter spreads waits over [initial, cap]', () => {
-  const delays = Array.from({ length: 2000 }, () => backoffDelayMs(4, 100, 10_000))
-  for (const d of delays) assert.ok(d >= 100 && d <= 1600, `delay ${d} out of [100, 1600]`)
-  const low = delays.filter((d) => d < 850).length
-  assert.ok(low > 600 && low < 1400, `about half the delays fall in the lower half (got ${low} of 2000)`)
 })

@@ -1,6 +1,6 @@
 /**
  * @module Elasticsearch retry decisions: what to do with each `_bulk` item and with a failed
- * request, and how long to wait before trying again. Pure functions; the loop in sink.ts acts on them.
+ * request. Pure functions; the loop in sink.ts acts on them, waiting as ../backoff.ts says.
  *
  * Item statuses (the `create` action of the bulk API):
  *
@@ -106,24 +106,4 @@ export function classifyRequestFailure(failure: RequestFailure): RequestDecision
   if (status === 400 || status === 413) return { kind: 'split' }
   // 405, 410, ...: usually a proxy in the way; an operator fixes it and nothing is lost meanwhile.
   return { kind: 'retry', reason: 'status_4xx' }
-}
-
-/**
- * Wait before retry number `attempt` (0-based): exponential growth from `initialMs`, capped at
- * `maxMs`, with full jitter over [initialMs, cap] so that many senders spread out. Never less than
- * `initialMs`, so a failing destination is never hammered.
- *
- * @example
- * backoffDelayMs(0, 500, 30_000) // 500
- * backoffDelayMs(3, 500, 30_000) // between 500 and 4000
- */
-export function backoffDelayMs(
-  attempt: number,
-  initialMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const floor = Math.min(initialMs, maxMs)
-  const cap = Math.min(maxMs, initialMs * 2 ** Math.min(Math.max(attempt, 0), 30))
-  return Math.round(floor + random() * Math.max(0, cap - floor))
 }

@@ -10,6 +10,7 @@ import type { SpoolRecord } from '../../spool/spool-types.js'
 import type { Logger } from '../../telemetry/logger.js'
 import type { CollectorMetrics } from '../../telemetry/metrics.js'
 import { AckWindow } from '../ack-window.js'
+import { backoffDelayMs } from '../backoff.js'
 import type { Sink } from '../sink.js'
 import type { ElasticsearchSinkConfig } from './config.js'
 import {
@@ -24,13 +25,7 @@ import {
 } from './encoder.js'
 import { SinkHealth } from './health.js'
 import { createBulkSender, type BulkItemResult, type BulkOutcome, type BulkSender } from './request.js'
-import {
-  backoffDelayMs,
-  classifyBulkItem,
-  classifyRequestFailure,
-  type DeadletterReason,
-  type RetryReason,
-} from './retry.js'
+import { classifyBulkItem, classifyRequestFailure, type DeadletterReason, type RetryReason } from './retry.js'
 
 export const SINK_ID = 'elasticsearch'
 /** How long stop() waits for requests in flight before cutting them off. */
