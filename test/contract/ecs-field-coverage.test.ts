@@ -1,7 +1,7 @@
 /**
  * @module Field coverage: every field the collector's parsers emit is mapped by the generated
  * templates, with a type its values fit. A corpus of every format (the demo traffic mix, captured
- * vendor lines, malformed input, invalid UTF-8) runs through `parseRecord`; each leaf path of each
+ * vendor lines, the known-message samples, malformed input, invalid UTF-8) runs through `parseRecord`; each leaf path of each
  * event (a `flattened` field counts as one leaf) must be in `mappedFields()`.
  */
 import assert from 'node:assert/strict'
@@ -10,6 +10,10 @@ import { test } from 'node:test'
 import { demoMessage } from '../../collector/src/cli/demo-traffic.js'
 import type { ParseFormat, RawRecord } from '../../collector/src/event/raw-record.js'
 import { parseRecord } from '../../collector/src/parse/index.js'
+import {
+  KNOWN_MESSAGE_SAMPLES,
+  LOOK_ALIKES,
+} from '../../collector/src/parse/known-messages/test-support/samples.js'
 import { encodeNotification } from '../../collector/src/sources/snmp_trap/encode.js'
 import {
   UNKNOWN_ENTERPRISE_PDU,
@@ -17,8 +21,35 @@ import {
   V2C_LINK_UP_PDU,
 } from '../../collector/src/sources/snmp_trap/test-support/notifications.js'
 import { mappedFields } from '../../elastic-ingest/src/elastic/templates.js'
+import type { Alert } from '../../collector/src/correlate/alert.js'
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0))
+
+const ALERT: Alert = {
+  id: 'brute_force_login:5f2a',
+  ruleId: 'brute_force_login',
+  ruleName: 'Brute-force login',
+  severity: 'critical',
+  status: 'firing',
+  labels: { alertname: 'BruteForceLogin', severity: 'critical', rule_id: 'brute_force_login', device: 'fw1' },
+  annotations: {
+    summary: '5 failed logins from 203.0.113.7 within 10m',
+    description: 'Five or more failed logins from one address.',
+    evidence_query: 'source.ip:"203.0.113.7"',
+    evidence_url: 'https://kibana.example.net/app/discover#/',
+  },
+  groupKey: { 'source.ip': '203.0.113.7' },
+  startsAt: NOW.getTime() - 60_000,
+  endsAt: NOW.getTime(),
+  count: 5,
+  evidence: {
+    eventIds: ['sp-1', 'sp-2'],
+    query: 'source.ip:"203.0.113.7"',
+    from: NOW.getTime() - 60_000,
+    to: NOW.getTime(),
+  },
+  triggeredByArrival: NOW.getTime() - 60_000,
+}
 
 function record(
   data: string | Buffer,
@@ -90,6 +121,8 @@ function corpus(): RawRecord[] {
   const records: RawRecord[] = []
   for (let n = 0; n < 200; n++) records.push(record(demoMessage(n, NOW)))
   for (const [data, format] of CAPTURED) records.push(record(data, format))
+  // Known sshd/PAM/sudo, Cisco, Junos and netfilter records the parser categorises, and look-alikes.
+  for (const { line } of [...KNOWN_MESSAGE_SAMPLES, ...LOOK_ALIKES]) records.push(record(line))
   records.push(record('<13>Nov 21 10:17:01 host app: cut sho', 'auto', { truncated: true, peer: false }))
   // SNMP poll records (an interface row with a rate, the device's scalars, a device going down).
   const snmpDevice = {
@@ -135,6 +168,10 @@ function corpus(): RawRecord[] {
   // every type (integer, string, MAC bytes, Counter64), a v3 enterprise trap MIBs do not name.
   for (const notification of [V1_LINK_DOWN_PDU, V2C_LINK_UP_PDU, UNKNOWN_ENTERPRISE_PDU]) {
     records.push(record(JSON.stringify(encodeNotification(notification)), 'snmp_trap'))
+  }
+  // Alert history as the correlator writes it: a firing and a resolved change.
+  for (const type of ['firing', 'resolved'] as const) {
+    records.push(record(JSON.stringify({ type, alert: ALERT }), 'alert'))
   }
   return records
 }
@@ -225,6 +262,17 @@ test('every field the parsers emit (demo mix, CEF/LEEF/JSON, malformed, invalid 
     'sentinel.snmp.metrics.ifHCInOctets',
     'sentinel.snmp.rates.ifHCInOctets',
     'observer.ingress.interface.name',
+    'observer.egress.interface.name',
+    'observer.ingress.zone',
+    'event.outcome',
+    'user.name',
+    'related.user',
+    'source.domain',
+    'rule.name',
+    'rule.id',
+    'sentinel.alert.evidence.event_ids',
+    'sentinel.alert.group_key',
+    'event.start',
   ]) {
     assert.ok(seen.has(path), `the corpus produced no ${path}`)
   }

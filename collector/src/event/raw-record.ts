@@ -5,12 +5,13 @@
  */
 
 /** How the bytes reached the collector. */
-export type Transport = 'udp' | 'tcp' | 'tls' | 'stdin' | 'http'
+/** `internal`: records the collector makes itself (alert history). */
+export type Transport = 'udp' | 'tcp' | 'tls' | 'stdin' | 'http' | 'internal'
 
 /** Message formats a listener can be pinned to; `auto` detects per message. */
 export const PARSE_FORMATS = ['auto', 'rfc3164', 'rfc5424', 'cef', 'leef', 'json'] as const
 /** Formats only internal sources produce (not selectable on a syslog listener). */
-export const INTERNAL_FORMATS = ['snmp_trap', 'snmp_poll'] as const
+export const INTERNAL_FORMATS = ['snmp_trap', 'snmp_poll', 'alert'] as const
 export type ParseFormat = (typeof PARSE_FORMATS)[number] | (typeof INTERNAL_FORMATS)[number]
 
 /**

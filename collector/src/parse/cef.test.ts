@@ -84,3 +84,34 @@ test('100k "=" and 100k " a=" pairs parse in linear time with every value kept',
   const many = parseRecord(testRecord('CEF:0|V|P|1|1|n|1|' + 'a=1 '.repeat(100_000)))
   assert.equal((many.sentinel.extensions?.a as string[]).length, 100_000)
 })
+
+test('a firewall deny in act= is ECS network/connection+denied, the firewall succeeding (ECS guide)', () => {
+  const event = parseRecord(
+    testRecord(
+      '<14>Nov 21 10:17:01 pa-fw01 CEF:0|Palo Alto Networks|PAN-OS|10.2.4|TRAFFIC|drop|3|src=203.0.113.7 dst=10.1.2.3 spt=51544 dpt=22 proto=TCP act=deny',
+    ),
+  )
+  assert.deepEqual(event.event?.category, ['network'])
+  assert.deepEqual(event.event?.type, ['connection', 'denied'])
+  assert.equal(event.event?.outcome, 'success')
+  assert.equal(event.event?.action, 'deny') // the vendor's own word stays the action
+  // Check Point writes Drop/Reject/Block, Fortinet deny, Cisco FTD Block: matched whole, any case.
+  for (const act of ['Drop', 'REJECT', 'Block', 'reset-both', 'blocked'])
+    assert.deepEqual(
+      parseRecord(testRecord(`CEF:0|V|P|1|1|n|5|src=10.0.0.1 dst=10.0.0.2 act=${act}`)).event?.type,
+      ['connection', 'denied'],
+      act,
+    )
+})
+
+test('act= keeps a stated outcome; allow is connection+allowed; free text and no connection stay uncategorised', () => {
+  const stated = parseRecord(testRecord('CEF:0|V|P|1|1|n|5|src=10.0.0.1 act=drop outcome=failure'))
+  assert.deepEqual(stated.event?.type, ['connection', 'denied'])
+  assert.equal(stated.event?.outcome, 'failure')
+  const allowed = parseRecord(testRecord('CEF:0|V|P|1|1|n|5|dst=10.0.0.2 dpt=443 act=accept'))
+  assert.deepEqual(allowed.event?.type, ['connection', 'allowed'])
+  const phrase = parseRecord(testRecord('CEF:0|V|P|1|1|n|5|src=10.0.0.1 act=blocked by policy X'))
+  assert.equal(phrase.event?.category, undefined)
+  const noConnection = parseRecord(testRecord('CEF:0|Trend|AV|1|1|Virus|8|act=blocked fname=eicar.com'))
+  assert.equal(noConnection.event?.category, undefined)
+})

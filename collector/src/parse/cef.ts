@@ -7,6 +7,7 @@ import type { SentinelEvent } from '../event/sentinel-event.js'
 import { scanBsdTimestamp } from './bsd-timestamp.js'
 import { setTimestamp } from './base-event.js'
 import { byteOffset, failEvent } from './error-event.js'
+import { categoriseVerdict } from './known-messages/categorisation.js'
 import { appendValue, setOwn } from './own-fields.js'
 import {
   setEndpointBytes,
@@ -91,6 +92,9 @@ export function parseCef(
   }
   const extension = readExtension(text, pos, end)
   const message = extension === undefined ? undefined : mapExtension(event, extension, ctx)
+  // `act=deny` and the like: ECS `event.type: denied` (allowed), once every extension is mapped.
+  const action = event.event?.action
+  if (action !== undefined) categoriseVerdict(event, action)
   if (message !== undefined) {
     event.message = message
     if (name !== '') (event.event ??= {}).reason = name

@@ -1,7 +1,8 @@
 /**
  * @module Message parsers: `parseRecord` turns a RawRecord into a SentinelEvent (ECS), dispatching
- * on the listener's format. It never throws: bad input becomes an error event that keeps
- * `event.original` and every field read before the fault.
+ * on the listener's format, then categorises well-known syslog records (known-messages/). It never
+ * throws: bad input becomes an error event that keeps `event.original` and every field read before
+ * the fault.
  */
 import { isUtf8 } from 'node:buffer'
 import type { RawRecord } from '../event/raw-record.js'
@@ -11,10 +12,12 @@ import { createBaseEvent } from './base-event.js'
 import { parseCef } from './cef.js'
 import { failEvent, internalErrorEvent } from './error-event.js'
 import { parseJsonBody } from './json.js'
+import { categoriseKnownMessage } from './known-messages/index.js'
 import { parseLeef } from './leef.js'
 import type { ParseContext } from './parse-context.js'
 import type { MibTable } from '../enrich/mib/table.js'
 import { shippedMibTable } from '../enrich/mib/table.js'
+import { parseAlert } from './alert.js'
 import { parseSnmpPoll } from './snmp-poll.js'
 import { parseSnmpTrap } from './snmp-trap.js'
 import { parseRfc3164 } from './rfc3164.js'
@@ -73,6 +76,7 @@ function dispatch(record: RawRecord, options: ParseOptions | undefined): Sentine
     return parseSnmpTrap(record, text, validUtf8, options?.mib ?? shippedMibTable(), options?.hosts)
   }
   if (pinned === 'snmp_poll') return parseSnmpPoll(record, text, validUtf8)
+  if (pinned === 'alert') return parseAlert(record, text, validUtf8)
   const event = createBaseEvent(record, text, validUtf8, pinned)
   const ctx: ParseContext = {
     now: options?.now ?? record.receivedAt,
@@ -109,6 +113,9 @@ function dispatch(record: RawRecord, options: ParseOptions | undefined): Sentine
     default:
       parseAuto(event, text, first, ctx)
   }
+  // CEF, LEEF and JSON bodies carry their own fields; plain syslog text may be a known record.
+  const format = event.sentinel.format
+  if (format === 'rfc3164' || format === 'rfc5424') categoriseKnownMessage(event)
   return event
 }
 

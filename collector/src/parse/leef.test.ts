@@ -52,3 +52,21 @@ test('bad LEEF: missing header pipes and an invalid delimiter are SNT_PARSE_LEEF
   assert.equal(delim.error?.code, 'SNT_PARSE_LEEF')
   assert.match(delim.error?.message ?? '', /delimiter 'zz9'/)
 })
+
+test('a firewall deny in action= is ECS network/connection+denied; the vendor value stays in extensions', () => {
+  const event = parseRecord(
+    testRecord(
+      '<13>Nov 21 10:17:01 fgt-01 LEEF:1.0|Fortinet|FortiGate|7.2|traffic:forward|src=203.0.113.7\tdst=10.1.2.3\tsrcPort=51544\tdstPort=22\tproto=TCP\taction=deny\tcat=traffic:forward',
+    ),
+  )
+  assert.deepEqual(event.event?.category, ['network'])
+  assert.deepEqual(event.event?.type, ['connection', 'denied'])
+  assert.equal(event.event?.outcome, 'success')
+  assert.equal(event.event?.action, 'traffic:forward')
+  assert.equal(event.network?.transport, 'tcp')
+  assert.equal(event.sentinel.extensions?.action, 'deny')
+  const allowed = parseRecord(testRecord('LEEF:1.0|V|P|1|E|src=10.0.0.1\taction=ACCEPT'))
+  assert.deepEqual(allowed.event?.type, ['connection', 'allowed'])
+  const noConnection = parseRecord(testRecord('LEEF:1.0|V|P|1|E|usrName=bob\taction=deny'))
+  assert.equal(noConnection.event?.category, undefined)
+})

@@ -16,6 +16,7 @@ import {
   setEndpointPort,
   setTransport,
 } from './network-fields.js'
+import { categoriseVerdict } from './known-messages/categorisation.js'
 import { appendValue, setOwn } from './own-fields.js'
 import type { ParseContext } from './parse-context.js'
 
@@ -82,7 +83,11 @@ export function parseLeef(
       pos = stop + 1
     }
   }
-  mapAttributes(event, readAttributes(text, pos, end, delimiter), ctx)
+  const attributes = readAttributes(text, pos, end, delimiter)
+  mapAttributes(event, attributes, ctx)
+  // LEEF predefines no verdict key; firewalls write `action=` (kept in sentinel.extensions as is).
+  const action = Object.hasOwn(attributes, 'action') ? attributes.action : undefined
+  if (typeof action === 'string') categoriseVerdict(event, action)
 }
 
 /** LEEF 2.0 delimiter field: empty (tab), one character, or `xHH`/`0xHH` (up to 4 hex digits). */

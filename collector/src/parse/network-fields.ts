@@ -1,6 +1,7 @@
 /**
- * @module ECS network fields shared by the CEF and LEEF mappings: addresses (only when `node:net`
- * accepts them), ports, byte counts, MACs, transport, and `related.ip`.
+ * @module ECS network fields shared by the CEF and LEEF mappings and the known-message categoriser:
+ * addresses (only when `node:net` accepts them), host names, ports, byte counts, MACs, transport,
+ * and `related.ip` / `related.user`.
  */
 import { isIP } from 'node:net'
 import type { SentinelEvent } from '../event/sentinel-event.js'
@@ -33,11 +34,58 @@ export function setEndpointIp(event: SentinelEvent, endpoint: Endpoint, value: s
 /** Adds an address to `related.ip` once. */
 export function addRelatedIp(event: SentinelEvent, ip: string): void {
   const related = (event.related ??= {})
-  const list = related.ip
-  if (list === undefined) related.ip = [ip]
-  else if (Array.isArray(list)) {
-    if (!list.includes(ip)) list.push(ip)
-  } else if (list !== ip) related.ip = [list, ip]
+  related.ip = withValue(related.ip, ip)
+}
+
+/** Adds a user name to `related.user` once. */
+export function addRelatedUser(event: SentinelEvent, name: string): void {
+  const related = (event.related ??= {})
+  related.user = withValue(related.user, name)
+}
+
+/** `list` with `value` added unless present (the list is mutated when it is an array). */
+function withValue(list: string | string[] | undefined, value: string): string | string[] {
+  if (list === undefined) return [value]
+  if (Array.isArray(list)) {
+    if (!list.includes(value)) list.push(value)
+    return list
+  }
+  return list === value ? list : [list, value]
+}
+
+/**
+ * True for a DNS host name (RFC 1123 labels of letters, digits and `-`, dot separated) whose last
+ * label is not all digits, so that `999.1.1.1` or `10.1.1` never pass for a name.
+ */
+export function isHostName(value: string): boolean {
+  const length = value.length
+  if (length === 0 || length > 253) return false
+  let labelStart = 0
+  let hasLetter = false // in the current label
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 46 : value.charCodeAt(i)
+    if (c === 46 /* . */) {
+      const labelLength = i - labelStart
+      if (labelLength === 0 || labelLength > 63) return false
+      if (value.charCodeAt(labelStart) === 45 || value.charCodeAt(i - 1) === 45) return false
+      if (i === length) return hasLetter
+      labelStart = i + 1
+      hasLetter = false
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) hasLetter = true
+    else if (!((c >= 48 && c <= 57) || c === 45)) return false
+  }
+  return false
+}
+
+/**
+ * Sets `<endpoint>.ip` (and `related.ip`) for an address, or `<endpoint>.domain` for a host name
+ * (sshd with `UseDNS yes`, PAM `rhost=`). Returns false, leaving the event alone, for anything else.
+ */
+export function setEndpointAddress(event: SentinelEvent, endpoint: Endpoint, value: string): boolean {
+  if (setEndpointIp(event, endpoint, value)) return true
+  if (!isHostName(value)) return false
+  setEndpointDomain(event, endpoint, value)
+  return true
 }
 
 /** A TCP/UDP port (0-65535) written in decimal, else -1. */
@@ -112,15 +160,18 @@ export function setEndpointDomain(event: SentinelEvent, endpoint: Endpoint, valu
  */
 export function setTransport(event: SentinelEvent, value: string): boolean {
   if (value.length === 0) return false
-  const network = (event.network ??= {})
   const first = value.charCodeAt(0)
   if (first >= 48 && first <= 57) {
     const name = TRANSPORT_BY_NUMBER[value]
     if (name === undefined || parseUnsigned(value) < 0) return false
+    const network = (event.network ??= {})
     network.iana_number = value
     network.transport = name
     return true
   }
-  network.transport = value.toLowerCase()
+  const network = (event.network ??= {})
+  const name = value.toLowerCase()
+  // ECS names ICMP for IPv6 by its IANA keyword; devices write icmp6 / ICMPv6.
+  network.transport = name === 'icmpv6' || name === 'icmp6' ? 'ipv6-icmp' : name
   return true
 }

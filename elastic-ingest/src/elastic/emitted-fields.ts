@@ -3,7 +3,7 @@
  * (`EcsFlat`), never typed here; `sentinel.*` is mapped in `sentinel-fields.ts`.
  *
  * Sources: the parsers in `collector/src/parse/` (base-event, syslog-priority, rfc5424, rfc3164,
- * syslog-body, cef, leef, json, network-fields, error-event), the Elasticsearch sink (data_stream,
+ * syslog-body, cef, leef, json, network-fields, error-event, known-messages), the Elasticsearch sink (data_stream,
  * dead-letter documents) and the fields the alert history and SNMP streams will carry. The
  * field-coverage test (`test/contract/ecs-field-coverage.test.ts`) parses a corpus of every format and fails when an
  * event holds a path these templates do not map.
@@ -93,6 +93,11 @@ export const EMITTED_ECS_FIELDS = [
   'event.duration',
   'observer.ingress.interface.id',
   'observer.ingress.interface.name',
+  // Known syslog records (parse/known-messages/): firewall egress interfaces and zones (ASA, SRX,
+  // netfilter); the user, source, rule and categorisation fields they set are listed above.
+  'observer.egress.interface.name',
+  'observer.ingress.zone',
+  'observer.egress.zone',
   // Set by the Elasticsearch sink on every document.
   'data_stream.type',
   'data_stream.dataset',

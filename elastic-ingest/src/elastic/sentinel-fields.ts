@@ -113,6 +113,32 @@ export function sentinelProperties(): Properties {
             rates: { dynamic: true, properties: snmpNumbers() },
           },
         },
+        /**
+         * Alert history (logs-sentinel.alert-*): one document each time a correlation alert fires
+         * or resolves. The rule is in ECS `rule.*`, the device in `host.name`.
+         */
+        alert: {
+          properties: {
+            /** `<rule id>:<group key hash>`: the same id for the firing and resolved documents. */
+            id: keyword,
+            status: keyword,
+            severity: keyword,
+            /** Matching events counted while it was active. */
+            count: { type: 'long' },
+            /** Group-by field -> value, and the Alertmanager labels and annotations. */
+            group_key: wireKeys,
+            labels: wireKeys,
+            annotations: wireKeys,
+            evidence: {
+              properties: {
+                /** `_id`s of the newest matching events. */
+                event_ids: keyword,
+                query: { type: 'keyword', ignore_above: 8191 },
+                url: { type: 'keyword', ignore_above: 8191 },
+              },
+            },
+          },
+        },
         /** Why the Elasticsearch sink dead-lettered an event (logs-sentinel.deadletter-*). */
         deadletter: {
           properties: {

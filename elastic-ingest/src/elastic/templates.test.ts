@@ -27,12 +27,22 @@ test('every emitted ECS field is mapped with the type, ignore_above and multi-fi
   assert.equal(fields.get('log.syslog.structured_data'), 'flattened')
 })
 
-test('sentinel.* has explicit mappings, including the dead-letter fields', () => {
+test('sentinel.* has explicit mappings, including the dead-letter and alert history fields', () => {
   const fields = mappedFields()
   const own = [...fields].filter(
     ([path]) => path.startsWith('sentinel.') && !path.startsWith('sentinel.snmp.'),
   )
   assert.deepEqual(Object.fromEntries(own), {
+    'sentinel.alert.annotations': 'flattened',
+    'sentinel.alert.count': 'long',
+    'sentinel.alert.evidence.event_ids': 'keyword',
+    'sentinel.alert.evidence.query': 'keyword',
+    'sentinel.alert.evidence.url': 'keyword',
+    'sentinel.alert.group_key': 'flattened',
+    'sentinel.alert.id': 'keyword',
+    'sentinel.alert.labels': 'flattened',
+    'sentinel.alert.severity': 'keyword',
+    'sentinel.alert.status': 'keyword',
     'sentinel.anomaly.model_version': 'keyword',
     'sentinel.anomaly.score': 'float',
     'sentinel.deadletter.event_id': 'keyword',
