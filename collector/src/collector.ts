@@ -9,10 +9,14 @@ import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApi } from './api/server.js'
 import type { CollectorConfig } from './config/schema.js'
+import type { RawRecord } from './event/raw-record.js'
 import { SentinelError } from './errors/codes.js'
 import { parseRecord } from './parse/index.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
+import { Correlator } from './correlate/correlator.js'
+import { configuredRules } from './correlate/shipped.js'
+import { AlertmanagerSender } from './sinks/alertmanager/sender.js'
 import { createSinks } from './sinks/create-sinks.js'
 import type { Sink } from './sinks/sink.js'
 import { MibTable } from './enrich/mib/table.js'
@@ -24,6 +28,7 @@ import { createSyslogSource, type SyslogSource } from './sources/syslog/source.j
 import { Spool } from './spool/spool.js'
 import type { Logger } from './telemetry/logger.js'
 import { createMetrics, type CollectorMetrics } from './telemetry/metrics.js'
+import { correlateMetricsSampler } from './telemetry/correlate-metrics.js'
 import { spoolMetricsSampler } from './telemetry/spool-metrics.js'
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
@@ -61,13 +66,29 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     throw new SentinelError('SNT_ERR_CONFIG_INVALID', [(error as Error).message], { cause: error })
   })
   let hosts = inventory.addressMap()
+  const { correlator, alertmanager } = await startCorrelation(config, {
+    spool,
+    metrics,
+    logger,
+    push: (records) => void pipeline.push(records),
+  }).catch(async (error: unknown) => {
+    await spool.close()
+    throw error
+  })
   const pipeline = new Pipeline(
     {
       batchMaxEvents: config.pipeline.batch_max_events,
       batchMaxBytes: config.pipeline.batch_max_bytes,
       maxPendingEvents: config.pipeline.max_pending_events,
     },
-    { spool, parse: (record) => parseRecord(record, { mib, hosts }), metrics, logger, recent },
+    {
+      spool,
+      parse: (record) => parseRecord(record, { mib, hosts }),
+      metrics,
+      logger,
+      recent,
+      ...(correlator ? { onCommitted: correlator.observe.bind(correlator) } : {}),
+    },
   )
   let poller: SnmpPoller | undefined
   const pollerDevices = () => inventory.list().map(({ device }) => toSnmpDevice(device, config.snmp))
@@ -105,6 +126,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       : createSyslogSource(id, source, { port: pipeline, metrics, logger }),
   )
   const sampleSpool = spoolMetricsSampler(metrics, () => spool.stats())
+  const sampleCorrelation = correlateMetricsSampler(metrics, () => correlator?.stats() ?? [])
   let ready = false
   const api = await buildApi({
     version,
@@ -113,8 +135,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     spoolId: () => spool.id,
     inventory,
     poller: () => poller,
+    alerts: () => correlator?.active() ?? [],
     beforeScrape: () => {
       sampleSpool()
+      sampleCorrelation()
       metrics.pipelinePending.set(pipeline.pending)
       for (const source of sources) source.collectMetrics?.()
       for (const sink of sinks) sink.collectMetrics?.()
@@ -129,6 +153,9 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   const started: SyslogSource[] = []
   const startedSinks: Sink[] = []
   try {
+    // Rule state first: replaying what was spooled before a restart must finish before new events.
+    await correlator?.start()
+    alertmanager?.start()
     for (const source of sources) {
       await source.start()
       started.push(source)
@@ -141,6 +168,8 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.stop()))
     await pipeline.flush()
+    await correlator?.stop()
+    await alertmanager?.stop()
     await Promise.allSettled(startedSinks.map((s) => s.stop()))
     await api.close()
     await spool.close()
@@ -149,7 +178,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   ready = true
   syncPoller()
   poller?.start()
-  logStartup(logger, config, api, spoolDir, sinks)
+  logStartup(logger, config, api, spoolDir, [
+    ...sinks.map((s) => s.id),
+    ...(alertmanager ? ['alertmanager'] : []),
+  ])
 
   let stopping: Promise<void> | undefined
   return {
@@ -165,6 +197,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
         await poller?.stop()
         await Promise.allSettled(sources.map((s) => s.stop()))
         await pipeline.flush()
+        // The last events may have changed alerts: save the rule state, spool the history.
+        await correlator?.stop()
+        await pipeline.flush()
+        await alertmanager?.stop()
         await Promise.allSettled(sinks.map((s) => s.stop()))
         await api.close()
         await spool.close()
@@ -174,6 +210,37 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
         )
       })()),
   }
+}
+
+/**
+ * The rule engine (when enabled and some rule is loaded) and the Alertmanager sender (when
+ * configured). Rule files that do not load stop the start with an error naming file and rule.
+ */
+async function startCorrelation(
+  config: CollectorConfig,
+  deps: { spool: Spool; metrics: CollectorMetrics; logger: Logger; push: (records: RawRecord[]) => void },
+): Promise<{ correlator?: Correlator; alertmanager?: AlertmanagerSender }> {
+  const { correlate } = config
+  const rules = await configuredRules(correlate)
+  const amConfig = config.sinks.alertmanager
+  const publicUrl = (amConfig?.public_url ?? `http://${config.api.listen}`).replace(/\/+$/, '')
+  const alertmanager = amConfig
+    ? new AlertmanagerSender(amConfig, {
+        metrics: deps.metrics,
+        logger: deps.logger,
+        generatorUrl: (alert) => `${publicUrl}/api/v1/alerts/${encodeURIComponent(alert.id)}`,
+      })
+    : undefined
+  if (rules.length === 0) return alertmanager ? { alertmanager } : {}
+  const correlator = new Correlator(correlate, rules, config.data_dir, {
+    spool: deps.spool,
+    push: deps.push,
+    logger: deps.logger,
+    ...(alertmanager ? { onChange: (change) => alertmanager.send(change) } : {}),
+  })
+  alertmanager?.setActive(() => correlator.active())
+  deps.logger.info({ rules: rules.length }, 'Correlation rules loaded.')
+  return alertmanager ? { correlator, alertmanager } : { correlator }
 }
 
 async function listenApi(api: FastifyInstance, listen: string): Promise<void> {
@@ -197,14 +264,13 @@ function logStartup(
   config: CollectorConfig,
   api: FastifyInstance,
   spoolDir: string,
-  sinks: readonly Sink[],
+  on: readonly string[],
 ): void {
   const http = apiAddress(api)
   logger.info(
     { api: http ? `http://${http.host}:${http.port}` : config.api.listen, spool: spoolDir, version },
     'Collector ready: health at /health/ready, metrics at /metrics, recent events at /api/v1/events.',
   )
-  const on = sinks.map((s) => s.id)
   const off = OUTPUTS.filter((o) => !on.includes(o.id)).map((o) => o.id)
   const outputs = { on, off }
   if (on.length === 0) {

@@ -105,6 +105,8 @@ test('/openapi.json describes every route with its schemas', async (t) => {
   }
   assert.equal(doc.openapi, '3.0.3')
   assert.deepEqual(Object.keys(doc.paths).sort(), [
+    '/api/v1/alerts',
+    '/api/v1/alerts/{id}',
     '/api/v1/events',
     '/health/live',
     '/health/ready',

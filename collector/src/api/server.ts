@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger'
 import { fastify, type FastifyError, type FastifyInstance } from 'fastify'
 import { ERRORS } from '../errors/codes.js'
+import { alertsRoutes, type AlertsOptions } from './alerts.js'
 import { ErrorReply } from './error-reply.js'
 import { eventsRoutes, type EventsOptions } from './events.js'
 import { healthRoutes, type HealthOptions } from './health.js'
@@ -14,7 +15,8 @@ import { metricsRoutes, type MetricsOptions } from './metrics.js'
 export type ApiOptions = HealthOptions &
   MetricsOptions &
   EventsOptions &
-  InventoryOptions & { version: string }
+  InventoryOptions &
+  AlertsOptions & { version: string }
 
 /** Build the API (not listening yet); tests use `app.inject`. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -29,7 +31,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       info: {
         title: 'Sentinel collector API',
         version: options.version,
-        description: 'Health, Prometheus metrics and recent events of a Sentinel collector.',
+        description:
+          'Health, Prometheus metrics, recent events, SNMP inventory and alerts of a Sentinel collector.',
       },
     },
   })
@@ -52,6 +55,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(metricsRoutes, options)
   await app.register(eventsRoutes, options)
   await app.register(inventoryRoutes, options)
+  await app.register(alertsRoutes, options)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
 }

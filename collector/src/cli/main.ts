@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { COLLECTOR_VERSION, startCollector } from '../collector.js'
+import { configuredRules } from '../correlate/shipped.js'
 import { loadConfig } from '../config/load.js'
 import { configJsonSchema } from '../config/json-schema.js'
 import { PARSE_FORMATS, type ParseFormat } from '../event/raw-record.js'
@@ -83,10 +84,15 @@ const configCommand = program.command('config').description('Work with config fi
 configCommand
   .command('check')
   .argument('<file>', 'YAML config file')
-  .description('Validate a config file; every problem is listed with its path.')
+  .description(
+    'Validate a config file and the correlation rules it loads; every problem is listed with its path.',
+  )
   .action(async (file: string) => {
     const config = await loadConfig(file)
-    process.stdout.write(`${file}: valid (${Object.keys(config.sources).length} sources)\n`)
+    const rules = await configuredRules(config.correlate)
+    process.stdout.write(
+      `${file}: valid (${Object.keys(config.sources).length} sources, ${rules.length} correlation rules)\n`,
+    )
   })
 configCommand
   .command('schema')

@@ -4,6 +4,8 @@
  * collector/config/sentinel.schema.json and docs/configuration.md are generated from this.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { CorrelateConfig } from '../correlate/config.js'
+import { AlertmanagerSinkConfig } from '../sinks/alertmanager/config.js'
 import { ElasticsearchSinkConfig } from '../sinks/elasticsearch/config.js'
 import { SnmpConfig } from '../sources/snmp_poll/config.js'
 import { SnmpTrapSourceConfig } from '../sources/snmp_trap/config.js'
@@ -143,10 +145,12 @@ export const CollectorConfig = Type.Object(
     sinks: Type.Object(
       {
         elasticsearch: Type.Optional(ElasticsearchSinkConfig),
+        alertmanager: Type.Optional(AlertmanagerSinkConfig),
       },
       { additionalProperties: false, default: {}, description: 'Outputs; each one left out is off.' },
     ),
     snmp: SnmpConfig,
+    correlate: CorrelateConfig,
     sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SourceConfig, {
       description:
         'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514, SNMP traps on udp 0.0.0.0:1162 (community public).',

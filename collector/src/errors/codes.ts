@@ -27,6 +27,9 @@ export const ERRORS = {
   SNT_ERR_API_NOT_READY: { status: 503, message: 'Not ready: %s' },
   SNT_ERR_API_DEVICE_NOT_FOUND: { status: 404, message: 'No SNMP device %s in the inventory' },
   SNT_ERR_API_CONFLICT: { status: 409, message: 'Conflict: %s' },
+  SNT_ERR_RULES_INVALID: { status: 400, message: 'Invalid correlation rules: %s' },
+  SNT_ERR_RULES_STATE: { status: 500, message: 'Cannot restore the rule engine state: %s' },
+  SNT_ERR_SETUP_ALERTING: { status: 500, message: 'Alerting setup incomplete: %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -35,6 +35,11 @@ export interface PipelineDeps {
   metrics: CollectorMetrics
   logger: Logger
   recent?: RecentEvents
+  /**
+   * Called with every committed batch, in spool order: the parsed events and their records
+   * (the correlation engine's feed; events are kept only while this is set).
+   */
+  onCommitted?: (firstSeq: number, events: readonly SentinelEvent[], records: readonly RawRecord[]) => void
 }
 
 /** Wait before retrying a failed spool write (an I/O error, not a full spool). */
@@ -46,6 +51,8 @@ const ENCODE_SLICE = 512
 interface EncodedSlice {
   records: RawRecord[]
   batch: FramedBatch
+  /** The parsed events, kept for `onCommitted`. */
+  events: SentinelEvent[] | undefined
 }
 
 export class Pipeline implements RecordPort {
@@ -136,7 +143,8 @@ export class Pipeline implements RecordPort {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
-    this.#encoded.push({ records, batch: this.#encode(records) })
+    const events = this.#deps.onCommitted ? [] : undefined
+    this.#encoded.push({ records, batch: this.#encode(records, events), events })
     this.#encodedRecords += records.length
   }
 
@@ -193,7 +201,7 @@ export class Pipeline implements RecordPort {
   }
 
   /** Parse and serialise records into one framed buffer; parse outcomes are counted once per slice. */
-  #encode(batch: readonly RawRecord[]): FramedBatch {
+  #encode(batch: readonly RawRecord[], keep: SentinelEvent[] | undefined): FramedBatch {
     const { parse, metrics } = this.#deps
     // An ECS document is about four times its raw line; sizing up front avoids regrowing the buffer.
     let rawBytes = 0
@@ -212,6 +220,7 @@ export class Pipeline implements RecordPort {
         bump(failed, `${component}\0${code}`, () => ({ component_id: component, error_code: code, n: 0 }))
       }
       frames.add(JSON.stringify(event))
+      keep?.push(event)
     }
     for (const { component_id, format, n } of parsed.values())
       metrics.parsedEvents.inc({ component_id, format }, n)
@@ -227,7 +236,7 @@ export class Pipeline implements RecordPort {
     firstSeq: number,
     count: number,
   ): void {
-    const { metrics, recent } = this.#deps
+    const { metrics, recent, onCommitted } = this.#deps
     if (count === 0) return // refused by a drop_newest spool; the spool counts those
     const now = Date.now()
     metrics.spoolAppendedEvents.inc(count)
@@ -240,6 +249,13 @@ export class Pipeline implements RecordPort {
       const views: Buffer[] = []
       for (let i = from; i < count; i++) views.push(payloadAt(batch, i))
       recent.add(firstSeq + from, views)
+    }
+    if (onCommitted) {
+      let seq = firstSeq
+      for (const slice of slices) {
+        onCommitted(seq, slice.events ?? [], slice.records)
+        seq += slice.records.length
+      }
     }
   }
 

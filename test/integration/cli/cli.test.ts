@@ -75,7 +75,7 @@ test('sentinel config check: exit 0 for a valid file, 1 with every problem and i
     'spool:\n  when_full: sometimes\nsources:\n  fw:\n    type: syslog\n    listen: udp:0.0.0.0:5514\n    colour: red\n',
   )
   const ok = await run(process.execPath, [BIN, 'config', 'check', good])
-  assert.match(ok.stdout, /good\.yaml: valid \(1 sources\)/)
+  assert.match(ok.stdout, /good\.yaml: valid \(1 sources, \d+ correlation rules\)/)
   const rejected = await sentinel(['config', 'check', bad])
   assert.equal(rejected.code, 1)
   assert.match(rejected.stderr, /SNT_ERR_CONFIG_INVALID/)
@@ -84,6 +84,16 @@ test('sentinel config check: exit 0 for a valid file, 1 with every problem and i
     /spool\.when_full: expected one of "block", "drop_newest", "drop_oldest" \(got "sometimes"\)/,
   )
   assert.match(rejected.stderr, /sources\.fw\.colour: unknown key/)
+
+  // The rule files a config names are checked too, with file, rule and key in the message.
+  const rules = join(dir, 'rules.yml')
+  await writeFile(rules, 'rules:\n  - id: scan\n    name: Scan\n    kind: threshold\n    severity: loud\n')
+  const withRules = join(dir, 'with-rules.yaml')
+  await writeFile(withRules, `correlate:\n  packs: []\n  rule_files: [${rules}]\n`)
+  const badRules = await sentinel(['config', 'check', withRules])
+  assert.equal(badRules.code, 1)
+  assert.match(badRules.stderr, /SNT_ERR_RULES_INVALID/)
+  assert.match(badRules.stderr, /rules\.yml: rule scan: \/severity/)
 })
 
 test('sentinel config schema prints the committed JSON Schema', async () => {
