@@ -24,6 +24,7 @@ import { benchParsers } from './parsers.js'
 import { benchSpool } from './spool.js'
 import { benchElasticsearch } from './elasticsearch.js'
 import { benchSnmp } from './snmp.js'
+import { benchCorrelation } from './correlate.js'
 
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
@@ -265,6 +266,7 @@ const report = {
   spool: await benchSpool(spoolDir),
   elasticsearch: await benchElasticsearch(scale),
   snmp: await benchSnmp(scale),
+  correlation: await benchCorrelation(scale),
 }
 await rm(spoolDir, { recursive: true, force: true })
 

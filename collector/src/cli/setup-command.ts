@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { setupElastic, setupKibana } from '@sentinel/elastic-ingest'
+import { SentinelError } from '../errors/codes.js'
+import { DEFAULT_SECRETS_DIR, setupAlerting } from './setup-alerting.js'
 
 interface ConnectionFlags {
   url: string
@@ -40,7 +42,7 @@ function connectionOptions(command: Command, defaultUrl: string, target: 'ELASTI
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
 
-/** Add `setup elastic` and `setup kibana` to the program. */
+/** Add `setup elastic`, `setup kibana` and `setup alerting` to the program. */
 export function addSetupCommands(
   program: Command,
   integer: (name: string, min: number) => (v: string) => number,
@@ -90,4 +92,60 @@ export function addSetupCommands(
       )
       print(JSON.stringify(report, null, 2))
     })
+
+  setup
+    .command('alerting')
+    .description(
+      "Install Sentinel's Prometheus rules and Alertmanager config (alerting/), or check an installation (--check).",
+    )
+    .option(
+      '--prometheus-rules-dir <dir>',
+      'write the Prometheus rule files here (a directory rule_files covers)',
+    )
+    .option('--alertmanager-dir <dir>', 'write alertmanager.yml and templates/ here')
+    .option('--secrets-dir <dir>', 'directory of the Slack URL and PagerDuty key files', DEFAULT_SECRETS_DIR)
+    .option('--pagerduty-url <url>', 'PagerDuty Events API v2 endpoint (default: PagerDuty itself)')
+    .option(
+      '--prometheus-url <url>',
+      'reload this Prometheus and check it runs the rules (--web.enable-lifecycle)',
+    )
+    .option('--alertmanager-url <url>', 'reload this Alertmanager and check it runs the receivers')
+    .option(
+      '--check',
+      'compare and validate only: write and reload nothing; exit 1 when anything differs',
+      false,
+    )
+    .action(
+      async (flags: {
+        prometheusRulesDir?: string
+        alertmanagerDir?: string
+        secretsDir: string
+        pagerdutyUrl?: string
+        prometheusUrl?: string
+        alertmanagerUrl?: string
+        check: boolean
+      }) => {
+        const report = await setupAlerting(
+          {
+            ...(flags.prometheusRulesDir ? { prometheusRulesDir: flags.prometheusRulesDir } : {}),
+            ...(flags.alertmanagerDir ? { alertmanagerDir: flags.alertmanagerDir } : {}),
+            secretsDir: flags.secretsDir,
+            ...(flags.pagerdutyUrl ? { pagerDutyUrl: flags.pagerdutyUrl } : {}),
+            ...(flags.prometheusUrl ? { prometheusUrl: flags.prometheusUrl } : {}),
+            ...(flags.alertmanagerUrl ? { alertmanagerUrl: flags.alertmanagerUrl } : {}),
+            check: flags.check,
+          },
+          print,
+        )
+        if (!report.ok) {
+          const bad = report.items.filter(
+            (i) =>
+              i.action === 'failed' || (flags.check && (i.action === 'differs' || i.action === 'missing')),
+          )
+          throw new SentinelError('SNT_ERR_SETUP_ALERTING', [
+            bad.map((i) => `${i.action} ${i.kind} ${i.name}`).join('; '),
+          ])
+        }
+      },
+    )
 }
