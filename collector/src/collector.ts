@@ -87,7 +87,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       metrics,
       logger,
       recent,
-      ...(correlator ? { onCommitted: correlator.observe.bind(correlator) } : {}),
+      ...(correlator ? { onParsed: correlator.observe.bind(correlator) } : {}),
     },
   )
   let poller: SnmpPoller | undefined

@@ -64,16 +64,13 @@ async function harness(dir: string) {
     onChange: (change) => changes.push(change),
     logger,
   })
-  /** Spool events and show them to the correlator, as the pipeline does after a commit. */
+  /** Spool events and show them to the correlator with their seqs, as the pipeline does. */
   const ingest = async (events: SentinelEvent[], observe = true) => {
     const { firstSeq } = await spool.append(events.map((e) => Buffer.from(JSON.stringify(e))))
-    const at = Date.parse(String(events[0]?.event?.created))
-    if (observe)
-      correlator.observe(
-        firstSeq,
-        events,
-        events.map(() => record(at)),
-      )
+    if (!observe) return
+    events.forEach((event, i) =>
+      correlator.observe(firstSeq + i, event, record(Date.parse(String(event.event?.created)))),
+    )
   }
   return { spool, correlator, changes, pushed, ingest }
 }

@@ -1,6 +1,6 @@
 /**
- * @module Correlator: runs the rule engine inside the collector. It sees every event right after
- * the pipeline committed it to the spool (so an alert's evidence ids are real spool ids), ticks the
+ * @module Correlator: runs the rule engine inside the collector. It sees every event as the
+ * pipeline parses it, with the seq the spool gives it (an alert's evidence ids are spool ids), ticks the
  * engine once a second so windows slide and conditions clear without new events, and saves the
  * engine state every few seconds. After a restart it loads that state and replays the events
  * spooled since, so windows and active alerts carry on where they were.
@@ -56,6 +56,7 @@ export class Correlator {
   readonly #deps: CorrelatorDeps
   readonly #file: string
   readonly #now: () => number
+  readonly #idPrefix: string
   /** First spool seq the engine has not seen. */
   #nextSeq = 0
   #tickTimer: NodeJS.Timeout | undefined
@@ -72,6 +73,7 @@ export class Correlator {
     this.#deps = deps
     this.#now = deps.now ?? Date.now
     this.#file = join(dataDir, 'correlate', 'state.json')
+    this.#idPrefix = `${deps.spool.id}-`
     this.engine = new CorrelationEngine(rules, {
       maxKeysPerRule: config.max_keys_per_rule,
       evidenceEvents: config.evidence_events,
@@ -93,14 +95,14 @@ export class Correlator {
     this.#snapshotTimer.unref()
   }
 
-  /** The pipeline's commit hook: events in spool order, `firstSeq` the seq of the first. */
-  observe(firstSeq: number, events: readonly SentinelEvent[], records: readonly RawRecord[]): void {
-    const prefix = `${this.#deps.spool.id}-`
-    for (let i = 0; i < events.length; i++) {
-      const record = records[i] as RawRecord
-      this.engine.observe(events[i] as SentinelEvent, prefix + String(firstSeq + i), record.receivedAt)
-    }
-    this.#nextSeq = firstSeq + events.length
+  /**
+   * The pipeline's feed: each event as it is parsed, in spool order, with the seq the spool gives
+   * it. Under `when_full: drop_newest` a refused batch shifts the evidence ids of the events
+   * encoded right after it (counted by the spool as dropped).
+   */
+  observe(seq: number, event: SentinelEvent, record: RawRecord): void {
+    this.engine.observe(event, this.#idPrefix + String(seq), record.receivedAt)
+    this.#nextSeq = seq + 1
   }
 
   active(): Alert[] {

@@ -32,7 +32,12 @@ function line(n: number): string {
 
 async function setup(
   t: { after: (fn: () => Promise<void>) => void },
-  options: { maxBytes?: number; whenFull?: WhenFull; maxPending?: number } = {},
+  options: {
+    maxBytes?: number
+    whenFull?: WhenFull
+    maxPending?: number
+    onParsed?: (seq: number, event: SentinelEvent) => void
+  } = {},
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-pipeline-'))
   const spool = await Spool.open({
@@ -46,7 +51,14 @@ async function setup(
   const recent = new RecentEvents(100)
   const pipeline = new Pipeline(
     { batchMaxEvents: 50, batchMaxBytes: 8 * 1024, maxPendingEvents: options.maxPending ?? 10_000 },
-    { spool, parse: (r) => parseRecord(r), metrics, logger: silent, recent },
+    {
+      spool,
+      parse: (r) => parseRecord(r),
+      metrics,
+      logger: silent,
+      recent,
+      ...(options.onParsed ? { onParsed: options.onParsed } : {}),
+    },
   )
   t.after(async () => {
     await spool.close()
@@ -141,5 +153,25 @@ test('a full spool under block holds records back (nothing lost) until a reader 
   assert.deepEqual(
     seen,
     Array.from({ length: total }, (_, n) => `message number ${n}`),
+  )
+})
+
+test('onParsed sees every event once, in order, with the seq the spool gives it, across many writes', async (t) => {
+  const seen: { seq: number; message: string }[] = []
+  const { spool, pipeline } = await setup(t, {
+    onParsed: (seq, event) => seen.push({ seq, message: String(event.message) }),
+  })
+  await spool.append([Buffer.from('{"message":"written before the pipeline started"}')])
+  for (let i = 0; i < 7; i++) pipeline.push(Array.from({ length: 60 }, (_, j) => record(line(i * 60 + j))))
+  await pipeline.flush()
+  const records = await spool.readRange(0, 1_000_000)
+  assert.equal(seen.length, 420)
+  for (const { seq, message } of seen) {
+    const stored = records.find((r) => r.seq === seq)
+    assert.equal((JSON.parse(String(stored?.payload)) as SentinelEvent).message, message, `seq ${seq}`)
+  }
+  assert.deepEqual(
+    seen.map((s) => s.seq),
+    Array.from({ length: 420 }, (_, i) => i + 1),
   )
 })
