@@ -21,35 +21,11 @@ import {
   V2C_LINK_UP_PDU,
 } from '../../collector/src/sources/snmp_trap/test-support/notifications.js'
 import { mappedFields } from '../../elastic-ingest/src/elastic/templates.js'
-import type { Alert } from '../../collector/src/correlate/alert.js'
+import { exampleAlert } from '../../collector/src/correlate/test-support/example-alert.js'
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12, 0, 0))
 
-const ALERT: Alert = {
-  id: 'brute_force_login:5f2a',
-  ruleId: 'brute_force_login',
-  ruleName: 'Brute-force login',
-  severity: 'critical',
-  status: 'firing',
-  labels: { alertname: 'BruteForceLogin', severity: 'critical', rule_id: 'brute_force_login', device: 'fw1' },
-  annotations: {
-    summary: '5 failed logins from 203.0.113.7 within 10m',
-    description: 'Five or more failed logins from one address.',
-    evidence_query: 'source.ip:"203.0.113.7"',
-    evidence_url: 'https://kibana.example.net/app/discover#/',
-  },
-  groupKey: { 'source.ip': '203.0.113.7' },
-  startsAt: NOW.getTime() - 60_000,
-  endsAt: NOW.getTime(),
-  count: 5,
-  evidence: {
-    eventIds: ['sp-1', 'sp-2'],
-    query: 'source.ip:"203.0.113.7"',
-    from: NOW.getTime() - 60_000,
-    to: NOW.getTime(),
-  },
-  triggeredByArrival: NOW.getTime() - 60_000,
-}
+const ALERT = exampleAlert(NOW.getTime(), { endsAt: NOW.getTime() })
 
 function record(
   data: string | Buffer,

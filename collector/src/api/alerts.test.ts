@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Alert } from '../correlate/alert.js'
+import { exampleAlert } from '../correlate/test-support/example-alert.js'
 import { RecentEvents } from '../pipeline/recent-events.js'
 import { createMetrics } from '../telemetry/metrics.js'
 import { buildApi } from './server.js'
 
 function alert(id: string, severity: Alert['severity'], startsAt: number): Alert {
-  return {
-    id,
-    ruleId: id.split(':')[0] as string,
-    ruleName: 'Brute-force login',
-    severity,
-    status: 'firing',
-    labels: { alertname: 'BruteForceLogin', severity, rule_id: 'brute_force_login', device: 'fw1' },
-    annotations: { summary: '5 failed logins from 203.0.113.7' },
-    groupKey: { 'source.ip': '203.0.113.7' },
-    startsAt,
-    count: 5,
-    evidence: {
-      eventIds: ['s-1', 's-2'],
-      query: 'source.ip:"203.0.113.7"',
-      from: startsAt - 1000,
-      to: startsAt,
-    },
-    triggeredByArrival: startsAt,
-  }
+  return exampleAlert(startsAt + 60_000, { id, ruleId: id.split(':')[0] as string, severity })
 }
 
 test('alerts API lists firing alerts newest first, filters by severity, and serves one by id (404 once gone)', async (t) => {
@@ -57,7 +40,7 @@ test('alerts API lists firing alerts newest first, filters by severity, and serv
   const one = await app.inject('/api/v1/alerts/brute_force_login:a')
   assert.equal(one.statusCode, 200)
   const body = one.json() as { evidence: { eventIds: string[]; from: string }; startsAt: string }
-  assert.deepEqual(body.evidence.eventIds, ['s-1', 's-2'])
+  assert.deepEqual(body.evidence.eventIds, ['sp-1', 'sp-2'])
   assert.equal(body.startsAt, new Date(1_000_000).toISOString())
   assert.equal((await app.inject('/api/v1/alerts?severity=bogus')).statusCode, 400)
 

@@ -2,27 +2,10 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Alert, AlertChange } from '../correlate/alert.js'
 import { alertRecord } from '../correlate/alert-record.js'
+import { exampleAlert } from '../correlate/test-support/example-alert.js'
 import { parseRecord } from './index.js'
 
-const alert: Alert = {
-  id: 'brute_force_login:9f1c',
-  ruleId: 'brute_force_login',
-  ruleName: 'Brute-force login',
-  severity: 'critical',
-  status: 'firing',
-  labels: { alertname: 'BruteForceLogin', severity: 'critical', rule_id: 'brute_force_login', device: 'fw1' },
-  annotations: {
-    summary: '5 failed logins from 203.0.113.7 in 10m',
-    description: 'Five failed logins from one address.',
-    evidence_query: 'event.outcome:"failure" and source.ip:"203.0.113.7"',
-    evidence_url: 'https://kibana.example.net/app/discover#/',
-  },
-  groupKey: { 'source.ip': '203.0.113.7' },
-  startsAt: Date.UTC(2026, 10, 21, 10, 0, 0),
-  count: 5,
-  evidence: { eventIds: ['sp-1', 'sp-2'], query: 'source.ip:"203.0.113.7"', from: 0, to: 1 },
-  triggeredByArrival: Date.UTC(2026, 10, 21, 10, 0, 0),
-}
+const alert: Alert = exampleAlert(Date.UTC(2026, 10, 21, 10, 1, 0))
 
 test('a firing alert becomes an ECS alert document for logs-sentinel.alert-*', () => {
   const event = parseRecord(alertRecord({ type: 'firing', alert }, alert.startsAt + 5))
@@ -37,15 +20,15 @@ test('a firing alert becomes an ECS alert document for logs-sentinel.alert-*', (
     id: 'brute_force_login',
     name: 'Brute-force login',
     ruleset: 'sentinel',
-    description: 'Five failed logins from one address.',
+    description: alert.annotations.description,
   })
   assert.deepEqual(event.host, { name: 'fw1' })
   const own = event.sentinel.alert as Record<string, unknown>
   assert.equal(own.status, 'firing')
   assert.deepEqual(own.evidence, {
-    event_ids: ['sp-1', 'sp-2'],
-    query: 'source.ip:"203.0.113.7"',
-    url: 'https://kibana.example.net/app/discover#/',
+    event_ids: alert.evidence.eventIds,
+    query: alert.evidence.query,
+    url: alert.annotations.evidence_url,
   })
 })
 

@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Alert } from '../../correlate/alert.js'
+import { exampleAlert } from '../../correlate/test-support/example-alert.js'
 import { encodeAlert, invalidReason } from './encoder.js'
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z')
 
-const alert: Alert = {
-  id: 'brute_force_login:9f1c',
-  ruleId: 'brute_force_login',
-  ruleName: 'Brute-force login',
-  severity: 'critical',
-  status: 'firing',
-  labels: {
-    alertname: 'BruteForceLogin',
-    severity: 'critical',
-    rule_id: 'brute_force_login',
-    device: 'fw1',
-    site: '',
-  },
-  annotations: { summary: '5 failed logins from 203.0.113.7', evidence_query: 'source.ip:"203.0.113.7"' },
-  groupKey: { 'source.ip': '203.0.113.7' },
-  startsAt: NOW - 60_000,
-  count: 5,
-  evidence: { eventIds: ['s-1'], query: 'source.ip:"203.0.113.7"', from: NOW - 70_000, to: NOW - 60_000 },
-  triggeredByArrival: NOW - 60_010,
-}
+const fixture = exampleAlert(NOW)
+// An empty label value (no site) is one the encoder must leave out.
+const alert: Alert = { ...fixture, labels: { ...fixture.labels, site: '' } }
 
 test('a firing alert ends 4 re-send intervals from now; empty label values are left out', () => {
   const encoded = encodeAlert({ alert, status: 'firing', changedAt: NOW }, NOW, 60_000, 'http://s:9464/a')
