@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process'
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { parse, parseDocument } from 'yaml'
 import { SHIPPED_ALERTING_DIR } from '../correlate/shipped.js'
@@ -170,7 +170,7 @@ async function place(path: string, content: string, check: boolean): Promise<Set
   const current = await readFile(path, 'utf8').catch(() => undefined)
   if (current === content) return { action: 'unchanged', kind: 'file', name: path }
   if (check) return { action: current === undefined ? 'missing' : 'differs', kind: 'file', name: path }
-  await mkdir(join(path, '..'), { recursive: true })
+  await mkdir(dirname(path), { recursive: true })
   await writeFile(path, content)
   return { action: current === undefined ? 'created' : 'updated', kind: 'file', name: path }
 }

@@ -9,7 +9,7 @@
  * alert history record (logs-sentinel.alert-* through the sinks).
  */
 import { mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { RawRecord } from '../event/raw-record.js'
 import type { SentinelEvent } from '../event/sentinel-event.js'
 import { writeFileAtomic } from '../spool/atomic-file.js'
@@ -84,7 +84,7 @@ export class Correlator {
 
   /** Restore the saved state, replay what was spooled since, then start ticking. Call before sources start. */
   async start(): Promise<void> {
-    await mkdir(join(this.#file, '..'), { recursive: true })
+    await mkdir(dirname(this.#file), { recursive: true })
     this.#nextSeq = this.#deps.spool.nextSeq
     const saved = await this.#load()
     if (saved) await this.#replay(saved.next_seq, this.#deps.spool.nextSeq)
