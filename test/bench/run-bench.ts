@@ -25,6 +25,7 @@ import { benchSpool } from './spool.js'
 import { benchElasticsearch } from './elasticsearch.js'
 import { benchSnmp } from './snmp.js'
 import { benchCorrelation } from './correlate.js'
+import { benchTemplates, DEFAULT_DATA_DIR } from './templates.js'
 
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
@@ -267,6 +268,7 @@ const report = {
   elasticsearch: await benchElasticsearch(scale),
   snmp: await benchSnmp(scale),
   correlation: await benchCorrelation(scale),
+  templates: benchTemplates(DEFAULT_DATA_DIR),
 }
 await rm(spoolDir, { recursive: true, force: true })
 

@@ -30,6 +30,7 @@ export const ERRORS = {
   SNT_ERR_RULES_INVALID: { status: 400, message: 'Invalid correlation rules: %s' },
   SNT_ERR_RULES_STATE: { status: 500, message: 'Cannot restore the rule engine state: %s' },
   SNT_ERR_SETUP_ALERTING: { status: 500, message: 'Alerting setup incomplete: %s' },
+  SNT_ERR_TEMPLATES_STATE: { status: 500, message: 'Cannot restore the template miner state: %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

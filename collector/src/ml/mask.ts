@@ -23,6 +23,8 @@ const KINDS: readonly string[] = [
   String.raw`\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\](?::\d{1,5})?`,
   String.raw`(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])`,
   String.raw`(?<![\w:])(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?::(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?(?![\w:])`,
+  // Host name with a port (mail.example.com:25): the pair names one endpoint.
+  String.raw`(?<![\w.-])[a-zA-Z0-9][\w-]*(?:\.[\w-]+)+:\d{1,5}(?![\w.])`,
   // Unix path with at least two segments, or a Windows path (C:\...).
   String.raw`(?<![\w./~-])~?(?:/[\w.@%+~-]+){2,}/?`,
   String.raw`\b[a-zA-Z]:\\[^\s"'<>|]*`,
