@@ -449,7 +449,7 @@ test('a real Alertmanager with this config pages, posts per team, inhibits and r
       const alert = await state('SentinelInterfaceErrors', { device: 'core-sw1' })
       return alert?.status.state === 'suppressed' ? alert : undefined
     },
-    { description: 'the interface alert of the unreachable device suppressed', timeoutMs: 10_000 },
+    { description: 'the interface alert of the unreachable device suppressed', timeoutMs: 30_000 },
   )
   assert.equal(muted.status.inhibitedBy.length, 1)
   assert.equal((await state('SentinelInterfaceErrors', { device: 'dist-sw2' }))?.status.state, 'active')

@@ -58,7 +58,8 @@ export interface CaptureServerHandle {
   setRespond(respond: CaptureServerOptions['respond']): void
   /**
    * The first request (already received or still to come) that `predicate` accepts. Rejects after
-   * `timeoutMs` with a message listing every request that did arrive.
+   * `timeoutMs` (default 30 s: a loaded CI machine delays notifications) with a message listing
+   * every request that did arrive.
    */
   waitFor(predicate: (request: CapturedRequest) => boolean, timeoutMs?: number): Promise<CapturedRequest>
   /** Forget the requests received so far. */
@@ -206,7 +207,7 @@ export async function startCaptureServer(options: CaptureServerOptions = {}): Pr
     setRespond(next) {
       respond = next
     },
-    waitFor(predicate, timeoutMs = 10_000) {
+    waitFor(predicate, timeoutMs = 30_000) {
       const seen = requests.find(predicate)
       if (seen) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {

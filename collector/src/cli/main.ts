@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { COLLECTOR_VERSION, startCollector } from '../collector.js'
+import { createReadStream } from 'node:fs'
 import { configuredRules } from '../correlate/shipped.js'
 import { loadConfig } from '../config/load.js'
 import { configJsonSchema } from '../config/json-schema.js'
@@ -12,6 +13,7 @@ import { SentinelError } from '../errors/codes.js'
 import { createLogger } from '../telemetry/logger.js'
 import { runDemo } from './demo-command.js'
 import { runParseCommand } from './parse-command.js'
+import { runTemplatesCommand } from './templates-command.js'
 import { addSetupCommands } from './setup-command.js'
 import { addSnmpCommands } from './snmp-discover.js'
 
@@ -78,6 +80,14 @@ program
       throw new InvalidArgumentError(`--timezone: unknown IANA time zone "${options.timezone}".`)
     }
     await runParseCommand(process.stdin, process.stdout, options)
+  })
+
+program
+  .command('templates')
+  .description('Mine log templates: one "<template id><TAB><template>" line per input line, in order.')
+  .option('--input <file>', 'read this file instead of stdin')
+  .action(async (options: { input?: string }) => {
+    await runTemplatesCommand(options.input ? createReadStream(options.input) : process.stdin, process.stdout)
   })
 
 const configCommand = program.command('config').description('Work with config files.')

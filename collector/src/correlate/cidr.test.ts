@@ -76,6 +76,21 @@ const ipv6 = fc
     return `${groups.slice(0, from).join(':')}::${groups.slice(from + length).join(':')}`
   })
 
+test('an IPv6 zone must be one or more of [0-9A-Za-z.:-], as node:net isIP has it', () => {
+  const all = new CidrMatcher(['0.0.0.0/0', '::/0'])
+  for (const text of [
+    'fe80::1%eth0',
+    'fe80::1%en0.1',
+    'B::d%%8',
+    'c::%%:',
+    '::%258%d',
+    '::%5c0B7%A',
+    '::1%',
+  ]) {
+    assert.equal(all.matches(text), isIP(text) !== 0, text)
+  }
+})
+
 test('property: the parser accepts exactly what node:net isIP accepts', () => {
   const all = new CidrMatcher(['0.0.0.0/0', '::/0'])
   const noise = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.%'.split('')), maxLength: 45 })

@@ -74,6 +74,20 @@ function parseBlock(text: string): Block | undefined {
   return { groups, fullGroups, partialMask }
 }
 
+function isZoneId(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i)
+    const ok =
+      (c >= 48 && c <= 58) || // 0-9 and ':'
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 || // '-'
+      c === 46 // '.'
+    if (!ok) return false
+  }
+  return true
+}
+
 /**
  * Read the address in `text[0, end)` into `out`; 4 or 6 for the version read, 0 when it is not an
  * address. An IPv6 zone (`%eth0`) is ignored.
@@ -81,7 +95,8 @@ function parseBlock(text: string): Block | undefined {
 function parseAddress(text: string, end: number, out: Uint16Array): 0 | 4 | 6 {
   const zone = text.indexOf('%')
   if (zone >= 0 && zone < end) {
-    if (zone === end - 1) return 0
+    // As node:net isIP: a zone is one or more of [0-9A-Za-z.:-].
+    if (zone === end - 1 || !isZoneId(text, zone + 1, end)) return 0
     end = zone
   }
   if (end === 0) return 0
