@@ -66,7 +66,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     throw new SentinelError('SNT_ERR_CONFIG_INVALID', [(error as Error).message], { cause: error })
   })
   let hosts = inventory.addressMap()
-  const { correlator, alertmanager } = await startCorrelation(config, {
+  const { correlator, alertmanager } = await createCorrelation(config, {
     spool,
     metrics,
     logger,
@@ -214,9 +214,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
 
 /**
  * The rule engine (when enabled and some rule is loaded) and the Alertmanager sender (when
- * configured). Rule files that do not load stop the start with an error naming file and rule.
+ * configured), not started yet. Rule files that do not load stop the start with an error naming
+ * file and rule.
  */
-async function startCorrelation(
+async function createCorrelation(
   config: CollectorConfig,
   deps: { spool: Spool; metrics: CollectorMetrics; logger: Logger; push: (records: RawRecord[]) => void },
 ): Promise<{ correlator?: Correlator; alertmanager?: AlertmanagerSender }> {
