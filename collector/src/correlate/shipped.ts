@@ -12,7 +12,7 @@ import { loadRules, type CompiledRule } from './load-rules.js'
 export const SHIPPED_ALERTING_DIR = fileURLToPath(new URL('../../../alerting/', import.meta.url))
 
 /** The rule-file patterns for `correlate.packs` (`*`: every shipped pack). */
-export function packFiles(packs: readonly string[]): string[] {
+function packFiles(packs: readonly string[]): string[] {
   const dir = join(SHIPPED_ALERTING_DIR, 'rules')
   return packs.map((pack) => join(dir, `${pack}.yml`))
 }

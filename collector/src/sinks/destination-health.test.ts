@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createLogger } from '../telemetry/logger.js'
-import { DestinationHealth, LogRateLimit } from './destination-health.js'
+import { DestinationHealth } from './destination-health.js'
 
 interface LogLine {
   level: number
@@ -95,15 +95,4 @@ test('the first answer sets the gauge to 1 without a recovery line', () => {
   health.up()
   assert.deepEqual(gauge, [1])
   assert.deepEqual(lines, [])
-})
-
-test('log rate limit: one line per interval, counting the ones held back; reset lets the next through', () => {
-  const limit = new LogRateLimit(1_000)
-  assert.deepEqual(
-    [0, 10, 999, 1_000, 1_500, 2_000].map((now) => limit.pass(now)),
-    [0, undefined, undefined, 2, undefined, 1],
-  )
-  assert.equal(limit.pass(2_001), undefined)
-  limit.reset()
-  assert.equal(limit.pass(2_002), 0)
 })

@@ -2,6 +2,7 @@
  * @module Rate-limited source logging: repeated warnings of one kind (a flood of failed TLS handshakes,
  * a sender with broken framing) log at most once per interval, with the count suppressed since.
  */
+import { LogRateLimit } from '../telemetry/log-rate-limit.js'
 
 /** The subset of a pino logger the sources use: fields first, then a capitalised sentence. */
 export interface SourceLogger {
@@ -29,7 +30,7 @@ export class LogLimiter {
   readonly #logger: SourceLogger
   readonly #intervalMs: number
   readonly #now: () => number
-  readonly #kinds = new Map<string, { last: number; suppressed: number }>()
+  readonly #kinds = new Map<string, LogRateLimit>()
 
   constructor(logger: SourceLogger, options: LogLimiterOptions = {}) {
     this.#logger = logger
@@ -46,14 +47,10 @@ export class LogLimiter {
   }
 
   #log(level: 'warn' | 'error', kind: string, fields: Record<string, unknown>, msg: string): void {
-    const now = this.#now()
-    const state = this.#kinds.get(kind)
-    if (state && now - state.last < this.#intervalMs) {
-      state.suppressed++
-      return
-    }
-    const suppressed = state?.suppressed ?? 0
-    this.#kinds.set(kind, { last: now, suppressed: 0 })
+    let limit = this.#kinds.get(kind)
+    if (!limit) this.#kinds.set(kind, (limit = new LogRateLimit(this.#intervalMs)))
+    const suppressed = limit.pass(this.#now())
+    if (suppressed === undefined) return
     this.#logger[level](suppressed > 0 ? { ...fields, suppressed } : fields, msg)
   }
 }

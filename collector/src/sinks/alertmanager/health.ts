@@ -4,10 +4,10 @@
  * rate-limited the same way.
  */
 import type { Logger } from '../../telemetry/logger.js'
+import { LogRateLimit } from '../../telemetry/log-rate-limit.js'
 import {
   DestinationHealth,
   FAILURE_LOG_INTERVAL_MS,
-  LogRateLimit,
   type DestinationHealthOptions,
 } from '../destination-health.js'
 import type { FailureReason } from './retry.js'

@@ -12,6 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Alert, AlertChange } from '../../correlate/alert.js'
+import { LogRateLimit } from '../../telemetry/log-rate-limit.js'
 import type { Logger } from '../../telemetry/logger.js'
 import type { CollectorMetrics } from '../../telemetry/metrics.js'
 import { backoffDelayMs } from '../backoff.js'
@@ -57,7 +58,8 @@ interface Target {
   /** Resolves the loop's wait for work. */
   wake: (() => void) | undefined
   loop: Promise<void> | undefined
-  lastQueueFullLog: number
+  /** Queue-overflow lines: one per interval, with the count held back. */
+  queueFullLog: LogRateLimit
 }
 
 /** How often a queue overflow is logged again. */
@@ -114,7 +116,7 @@ export class AlertmanagerSender {
       batch: [],
       wake: undefined,
       loop: undefined,
-      lastQueueFullLog: Number.NEGATIVE_INFINITY,
+      queueFullLog: new LogRateLimit(QUEUE_FULL_LOG_INTERVAL_MS),
     }))
     for (const target of this.#targets) this.#updateQueueGauge(target)
   }
@@ -238,11 +240,14 @@ export class AlertmanagerSender {
         alertmanager: target.endpoint.label,
         reason: 'queue_full',
       })
-      const now = this.#now()
-      if (now - target.lastQueueFullLog >= QUEUE_FULL_LOG_INTERVAL_MS) {
-        target.lastQueueFullLog = now
+      const repeated = target.queueFullLog.pass(this.#now())
+      if (repeated !== undefined) {
         this.#deps.logger.warn(
-          { alertmanager: target.endpoint.label, max_queued_alerts: this.#config.max_queued_alerts },
+          {
+            alertmanager: target.endpoint.label,
+            max_queued_alerts: this.#config.max_queued_alerts,
+            ...(repeated > 0 ? { repeated } : {}),
+          },
           'Alertmanager queue is full; dropping the oldest waiting alert.',
         )
       }
