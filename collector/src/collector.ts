@@ -15,6 +15,7 @@ import { parseRecord } from './parse/index.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
 import { Correlator } from './correlate/correlator.js'
+import { MlStage } from './ml/ml-stage.js'
 import { configuredRules } from './correlate/shipped.js'
 import { AlertmanagerSender } from './sinks/alertmanager/sender.js'
 import { createSinks } from './sinks/create-sinks.js'
@@ -75,6 +76,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     await spool.close()
     throw error
   })
+  const ml = config.ml.enabled ? new MlStage(config.ml, config.data_dir, { metrics, logger }) : undefined
   const pipeline = new Pipeline(
     {
       batchMaxEvents: config.pipeline.batch_max_events,
@@ -88,6 +90,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       logger,
       recent,
       ...(correlator ? { onParsed: correlator.observe.bind(correlator) } : {}),
+      ...(ml ? { annotate: ml.annotate.bind(ml) } : {}),
     },
   )
   let poller: SnmpPoller | undefined
@@ -139,6 +142,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     beforeScrape: () => {
       sampleSpool()
       sampleCorrelation()
+      ml?.sampleMetrics()
       metrics.pipelinePending.set(pipeline.pending)
       for (const source of sources) source.collectMetrics?.()
       for (const sink of sinks) sink.collectMetrics?.()
@@ -153,7 +157,9 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   const started: SyslogSource[] = []
   const startedSinks: Sink[] = []
   try {
-    // Rule state first: replaying what was spooled before a restart must finish before new events.
+    // Models and templates before any event; rule state next: replaying what was spooled before a
+    // restart must finish before new events.
+    await ml?.start()
     await correlator?.start()
     alertmanager?.start()
     for (const source of sources) {
@@ -169,6 +175,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     await Promise.allSettled(started.map((s) => s.stop()))
     await pipeline.flush()
     await correlator?.stop()
+    await ml?.stop()
     await alertmanager?.stop()
     await Promise.allSettled(startedSinks.map((s) => s.stop()))
     await api.close()
@@ -200,6 +207,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
         // The last events may have changed alerts: save the rule state, spool the history.
         await correlator?.stop()
         await pipeline.flush()
+        await ml?.stop()
         await alertmanager?.stop()
         await Promise.allSettled(sinks.map((s) => s.stop()))
         await api.close()

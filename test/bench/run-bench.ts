@@ -26,6 +26,8 @@ import { benchElasticsearch } from './elasticsearch.js'
 import { benchSnmp } from './snmp.js'
 import { benchCorrelation } from './correlate.js'
 import { benchTemplates, DEFAULT_DATA_DIR } from './templates.js'
+import { benchAnomalyScoring } from './anomaly-scoring.js'
+import { benchNab } from './nab.js'
 
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
@@ -269,6 +271,8 @@ const report = {
   snmp: await benchSnmp(scale),
   correlation: await benchCorrelation(scale),
   templates: benchTemplates(DEFAULT_DATA_DIR),
+  anomalyScoring: await benchAnomalyScoring(scale),
+  nab: await benchNab(DEFAULT_DATA_DIR),
 }
 await rm(spoolDir, { recursive: true, force: true })
 

@@ -1,5 +1,6 @@
 /**
- * @module The `sentinel` CLI: run the collector, parse lines, check config, send demo traffic.
+ * @module The `sentinel` CLI: run the collector, parse lines, mine templates, check config, send
+ * demo traffic, set up Elasticsearch/Kibana/alerting, discover SNMP devices, manage anomaly models.
  * Errors print their SNT_ERR_* code and message on stderr and exit non-zero.
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
@@ -14,6 +15,7 @@ import { createLogger } from '../telemetry/logger.js'
 import { runDemo } from './demo-command.js'
 import { runParseCommand } from './parse-command.js'
 import { runTemplatesCommand } from './templates-command.js'
+import { addMlCommands } from './ml-command.js'
 import { addSetupCommands } from './setup-command.js'
 import { addSnmpCommands } from './snmp-discover.js'
 
@@ -134,6 +136,7 @@ program
 
 addSetupCommands(program, integer)
 addSnmpCommands(program, integer)
+addMlCommands(program, integer)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof SentinelError || hasErrorCode(error))

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { CorrelateConfig } from '../correlate/config.js'
+import { MlConfig } from '../ml/config.js'
 import { AlertmanagerSinkConfig } from '../sinks/alertmanager/config.js'
 import { ElasticsearchSinkConfig } from '../sinks/elasticsearch/config.js'
 import { SnmpConfig } from '../sources/snmp_poll/config.js'
@@ -151,6 +152,7 @@ export const CollectorConfig = Type.Object(
     ),
     snmp: SnmpConfig,
     correlate: CorrelateConfig,
+    ml: MlConfig,
     sources: Type.Record(Type.String({ pattern: SOURCE_ID_PATTERN }), SourceConfig, {
       description:
         'Listeners by name (lower-case letters, digits, underscores). Without this key: syslog on udp and tcp 0.0.0.0:5514, SNMP traps on udp 0.0.0.0:1162 (community public).',

@@ -31,6 +31,9 @@ export const ERRORS = {
   SNT_ERR_RULES_STATE: { status: 500, message: 'Cannot restore the rule engine state: %s' },
   SNT_ERR_SETUP_ALERTING: { status: 500, message: 'Alerting setup incomplete: %s' },
   SNT_ERR_TEMPLATES_STATE: { status: 500, message: 'Cannot restore the template miner state: %s' },
+  SNT_ERR_MODEL_INVALID: { status: 400, message: 'Invalid anomaly model %s: %s' },
+  SNT_ERR_MODEL_REGISTRY: { status: 500, message: 'Model registry at %s: %s' },
+  SNT_ERR_SERIES_INPUT: { status: 400, message: 'Invalid series input %s: %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

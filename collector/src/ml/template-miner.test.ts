@@ -37,12 +37,20 @@ test('evicts the least recently matched template at the cap and counts it', () =
   miner.add('ntp server unreachable now')
   miner.add('interface alpha went down') // a is now the most recent
   miner.add('fan tray removed from chassis slot')
-  assert.deepEqual(miner.stats(), { templates: 2, evicted: 1 })
+  assert.deepEqual(miner.stats(), { templates: 2, messages: 4, evicted: 1 })
   assert.equal(miner.get(a.id)?.count, 2)
   assert.equal(miner.match('ntp server unreachable now'), undefined)
 })
 
-test('snapshot and restore keep ids, templates and counts', () => {
+test('counts matches and dates each template by its first message', () => {
+  const miner = new TemplateMiner()
+  const first = miner.add('session opened for user root by sshd uid 0', 1_000)
+  const second = miner.add('session opened for user alice by sshd uid 0', 5_000)
+  assert.deepEqual([first.count, first.firstSeen, first.isNew], [1, 1_000, true])
+  assert.deepEqual([second.count, second.firstSeen, second.isNew], [2, 1_000, false])
+})
+
+test('snapshot and restore keep ids, templates, counts and first-seen times', () => {
   const miner = new TemplateMiner({ maxTemplates: 50 })
   const lines = [
     'Received block blk_1 of size 67108864 from 10.0.0.1',
@@ -50,7 +58,7 @@ test('snapshot and restore keep ids, templates and counts', () => {
     'Deleting block blk_3 file /data/dfs/blk_3',
     'PacketResponder 1 for block blk_4 terminating',
   ]
-  const ids = lines.map((line) => miner.add(line).id)
+  const ids = lines.map((line, i) => miner.add(line, 1_000 + i).id)
   const restored = TemplateMiner.restore(JSON.parse(JSON.stringify(miner.snapshot())))
   assert.deepEqual(restored.templates(), miner.templates())
   assert.deepEqual(restored.stats(), miner.stats())
@@ -58,6 +66,7 @@ test('snapshot and restore keep ids, templates and counts', () => {
     lines.map((line) => restored.add(line).id),
     ids,
   )
+  assert.equal(restored.add(lines[3] as string).firstSeen, 1_003)
 })
 
 test('rejects malformed snapshots with a coded error naming the field', () => {
@@ -79,6 +88,11 @@ test('rejects malformed snapshots with a coded error naming the field', () => {
     )
   }
   assert.throws(() => TemplateMiner.restore({ ...snapshot, evicted: -1 }), /\/evicted/)
+  assert.throws(() => TemplateMiner.restore({ ...snapshot, messages: 'x' }), /\/messages/)
+  assert.throws(
+    () => TemplateMiner.restore({ ...snapshot, templates: [{ ...snapshot.templates[0], first_seen: -5 }] }),
+    /\/templates\/0\/first_seen/,
+  )
 })
 
 test('rejects invalid options', () => {

@@ -36,6 +36,10 @@ export interface TemplateMatch {
   template: string
   /** True when this message created the template. */
   isNew: boolean
+  /** Messages the template has matched, this one included. */
+  count: number
+  /** When the template was first seen (the `now` its first message was added at), ms since the epoch. */
+  firstSeen: number
 }
 
 export interface TemplateInfo {
@@ -47,6 +51,8 @@ export interface TemplateInfo {
 
 export interface TemplateMinerStats {
   templates: number
+  /** Messages added since the miner started (restores included). */
+  messages: number
   /** Templates evicted at the cap since the miner started (restores included). */
   evicted: number
 }
@@ -57,7 +63,8 @@ export interface TemplateMinerSnapshot {
   version: 1
   options: TemplateMinerOptions
   evicted: number
-  templates: { id: string; tokens: string[]; path: string[]; count: number }[]
+  messages: number
+  templates: { id: string; tokens: string[]; path: string[]; count: number; first_seen: number }[]
 }
 
 /** Raised when options or a snapshot are invalid; the code is stable for operators and logs. */
@@ -74,6 +81,7 @@ interface Cluster {
   /** Route from the length node to the leaf, kept so a restore rebuilds the same tree. */
   path: string[]
   count: number
+  firstSeen: number
   leaf: Cluster[]
 }
 
@@ -131,6 +139,7 @@ export class TemplateMiner {
   /** Insertion order is recency: a match moves the template to the end, eviction takes the first. */
   readonly #byId = new Map<string, Cluster>()
   #evicted = 0
+  #messages = 0
 
   constructor(options: Partial<TemplateMinerOptions> = {}) {
     const merged = { ...TEMPLATE_MINER_DEFAULTS, ...options }
@@ -139,19 +148,29 @@ export class TemplateMiner {
     this.options = Object.freeze(merged)
   }
 
-  /** Learns from one message: joins (and maybe generalises) the best template or makes a new one. */
-  add(message: string): TemplateMatch {
+  /**
+   * Learns from one message: joins (and maybe generalises) the best template or makes a new one.
+   * `now` (ms since the epoch) only dates new templates.
+   */
+  add(message: string, now = Date.now()): TemplateMatch {
     const tokens = tokenise(message)
     const found = this.#search(tokens)
+    this.#messages++
     if (found !== undefined) {
       const t = found.tokens
       for (let i = 0; i < t.length; i++) if (t[i] !== WILDCARD && t[i] !== tokens[i]) t[i] = WILDCARD
       found.count++
       this.#touch(found)
-      return { id: found.id, template: t.join(' '), isNew: false }
+      return {
+        id: found.id,
+        template: t.join(' '),
+        isNew: false,
+        count: found.count,
+        firstSeen: found.firstSeen,
+      }
     }
-    const cluster = this.#create(tokens)
-    return { id: cluster.id, template: cluster.tokens.join(' '), isNew: true }
+    const cluster = this.#create(tokens, now)
+    return { id: cluster.id, template: cluster.tokens.join(' '), isNew: true, count: 1, firstSeen: now }
   }
 
   /** The template `add` would put the message in, without learning anything; undefined if none. */
@@ -173,7 +192,7 @@ export class TemplateMiner {
   }
 
   stats(): TemplateMinerStats {
-    return { templates: this.#byId.size, evicted: this.#evicted }
+    return { templates: this.#byId.size, messages: this.#messages, evicted: this.#evicted }
   }
 
   snapshot(): TemplateMinerSnapshot {
@@ -182,11 +201,13 @@ export class TemplateMiner {
       version: 1,
       options: { ...this.options },
       evicted: this.#evicted,
+      messages: this.#messages,
       templates: [...this.#byId.values()].map((c) => ({
         id: c.id,
         tokens: [...c.tokens],
         path: [...c.path],
         count: c.count,
+        first_seen: c.firstSeen,
       })),
     }
   }
@@ -211,6 +232,8 @@ export class TemplateMiner {
     if (problem !== undefined) throw stateError(`/options: ${problem}`)
     const evicted = snapshot['evicted']
     if (!isCount(evicted)) throw stateError('/evicted: not a non-negative integer')
+    const messages = snapshot['messages']
+    if (!isCount(messages)) throw stateError('/messages: not a non-negative integer')
     const templates = snapshot['templates']
     if (!Array.isArray(templates)) throw stateError('/templates: not an array')
     if (templates.length > parsed.maxTemplates) {
@@ -221,7 +244,7 @@ export class TemplateMiner {
     templates.forEach((saved: unknown, i) => {
       const at = `/templates/${i}`
       if (!isRecord(saved)) throw stateError(`${at}: not an object`)
-      const { id, tokens, path, count } = saved
+      const { id, tokens, path, count, first_seen: firstSeen } = saved
       if (typeof id !== 'string' || !/^[0-9a-f]{8}(-\d+)?$/.test(id)) throw stateError(`${at}/id: bad id`)
       if (miner.#byId.has(id)) throw stateError(`${at}/id: ${id} appears twice`)
       if (!isStringArray(tokens)) throw stateError(`${at}/tokens: not an array of strings`)
@@ -229,13 +252,22 @@ export class TemplateMiner {
         throw stateError(`${at}/path: not a route of ${Math.min(tokens.length, routeDepth)} tokens`)
       }
       if (!isCount(count) || count < 1) throw stateError(`${at}/count: not a positive integer`)
+      if (!isCount(firstSeen)) throw stateError(`${at}/first_seen: not a time in ms since the epoch`)
       const leaf = miner.#leaf(tokens.length, path, false)
       if (leaf === undefined) throw stateError(`${at}/path: exceeds maxChildren`)
-      const cluster: Cluster = { id, tokens: [...tokens], path: [...path], count, leaf: leaf.clusters }
+      const cluster: Cluster = {
+        id,
+        tokens: [...tokens],
+        path: [...path],
+        count,
+        firstSeen,
+        leaf: leaf.clusters,
+      }
       leaf.clusters.push(cluster)
       miner.#byId.set(id, cluster)
     })
     miner.#evicted = evicted
+    miner.#messages = messages
     return miner
   }
 
@@ -280,7 +312,7 @@ export class TemplateMiner {
     return node
   }
 
-  #create(tokens: string[]): Cluster {
+  #create(tokens: string[], now: number): Cluster {
     const path = this.#route(tokens)
     const leaf = this.#leaf(tokens.length, path, true)
     // #route never exceeds maxChildren, so the leaf exists; the fallback keeps the types honest.
@@ -288,7 +320,7 @@ export class TemplateMiner {
     const text = tokens.join(' ')
     let id = fnv1a(text)
     for (let n = 1; this.#byId.has(id); n++) id = `${fnv1a(text)}-${n}`
-    const cluster: Cluster = { id, tokens: [...tokens], path, count: 1, leaf: clusters }
+    const cluster: Cluster = { id, tokens: [...tokens], path, count: 1, firstSeen: now, leaf: clusters }
     clusters.push(cluster)
     this.#byId.set(id, cluster)
     if (this.#byId.size > this.options.maxTemplates) this.#evictOldest()

@@ -37,6 +37,7 @@ async function setup(
     whenFull?: WhenFull
     maxPending?: number
     onParsed?: (seq: number, event: SentinelEvent) => void
+    annotate?: (events: SentinelEvent[]) => Promise<void> | void
   } = {},
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-pipeline-'))
@@ -58,6 +59,7 @@ async function setup(
       logger: silent,
       recent,
       ...(options.onParsed ? { onParsed: options.onParsed } : {}),
+      ...(options.annotate ? { annotate: options.annotate } : {}),
     },
   )
   t.after(async () => {
@@ -173,5 +175,40 @@ test('onParsed sees every event once, in order, with the seq the spool gives it,
   assert.deepEqual(
     seen.map((s) => s.seq),
     Array.from({ length: 420 }, (_, i) => i + 1),
+  )
+})
+
+test('an asynchronous annotate step adds fields before the spool, keeping order and seqs', async (t) => {
+  const seen: [number, unknown][] = []
+  let calls = 0
+  const { spool, pipeline } = await setup(t, {
+    onParsed: (seq, event) => seen.push([seq, event.sentinel['note']]),
+    annotate: async (events) => {
+      const call = calls++
+      // Later slices finish faster than earlier ones would if they ran side by side.
+      await new Promise((resolve) => setTimeout(resolve, call % 2 === 0 ? 5 : 0))
+      if (call === 1) throw new Error('model failed')
+      for (const event of events) event.sentinel['note'] = `slice ${call}`
+    },
+  })
+  for (let n = 0; n < 300; n += 100) pipeline.push(Array.from({ length: 100 }, (_, i) => record(line(n + i))))
+  await pipeline.flush()
+  assert.equal(pipeline.pending, 0)
+  const events = await spooled(spool)
+  assert.deepEqual(
+    events.map((e) => Number(/message number (\d+)/.exec(e.message as string)?.[1])),
+    Array.from({ length: 300 }, (_, i) => i),
+  )
+  assert.ok(calls > 1, 'several slices')
+  assert.deepEqual(
+    seen.map(([seq]) => seq),
+    Array.from({ length: 300 }, (_, i) => i),
+  )
+  // The failed slice's events went on without the field; the others carry it, as spooled.
+  assert.ok(events.some((e) => e.sentinel['note'] === undefined))
+  assert.ok(events.some((e) => e.sentinel['note'] === 'slice 0'))
+  assert.deepEqual(
+    seen.map(([, note]) => note),
+    events.map((e) => e.sentinel['note']),
   )
 })

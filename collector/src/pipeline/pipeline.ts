@@ -43,6 +43,12 @@ export interface PipelineDeps {
    * them until their write completes, spares the garbage collector a third of the ingest cost.
    */
   onParsed?: (seq: number, event: SentinelEvent, record: RawRecord) => void
+  /**
+   * Adds fields to a slice of parsed events before they are serialised (the ML stage: templates
+   * and anomaly scores). May be asynchronous (batch inference); slices still reach the spool, and
+   * `onParsed`, in order, and a rejection leaves the events as they were.
+   */
+  annotate?: (events: SentinelEvent[]) => Promise<void> | void
 }
 
 /** Wait before retrying a failed spool write (an I/O error, not a full spool). */
@@ -65,6 +71,8 @@ export class Pipeline implements RecordPort {
   /** Encoded slices not yet committed, oldest first; the first ones may be in the write in flight. */
   #encoded: EncodedSlice[] = []
   #encodedRecords = 0
+  /** Records parsed and waiting for `annotate` to finish (one slice at a time). */
+  #annotatingRecords = 0
   #writing = false
   #encodeScheduled = false
   #waitingForSpace = false
@@ -85,7 +93,7 @@ export class Pipeline implements RecordPort {
 
   /** Records accepted and not yet in the spool. */
   get pending(): number {
-    return this.#queue.length - this.#head + this.#encodedRecords
+    return this.#queue.length - this.#head + this.#annotatingRecords + this.#encodedRecords
   }
 
   push(records: RawRecord[]): boolean {
@@ -121,14 +129,21 @@ export class Pipeline implements RecordPort {
     if (this.#encodedRecords >= this.#options.batchMaxEvents) return
     this.#encodeScheduled = true
     setImmediate(() => {
-      this.#encodeScheduled = false
-      this.#encodeSlice()
-      this.#startWrite()
-      this.#scheduleEncode()
+      const annotating = this.#encodeSlice()
+      if (annotating === undefined) return this.#sliceDone()
+      void annotating.then(() => this.#sliceDone())
     })
   }
 
-  #encodeSlice(): void {
+  #sliceDone(): void {
+    this.#encodeScheduled = false
+    this.#startWrite()
+    this.#scheduleEncode()
+    this.#settle()
+  }
+
+  /** Takes the next slice off the queue and encodes it; a promise while `annotate` works on it. */
+  #encodeSlice(): Promise<void> | undefined {
     // A slice ends at ENCODE_SLICE records, at batch_max_events, or once its raw bytes reach a
     // third of batch_max_bytes (serialised events are larger than the raw lines).
     const limit = Math.min(
@@ -141,7 +156,7 @@ export class Pipeline implements RecordPort {
       rawBytes += (this.#queue[end] as RawRecord).data.length
       end++
     }
-    if (end === this.#head) return
+    if (end === this.#head) return undefined
     const records = this.#queue.slice(this.#head, end)
     this.#head = end
     // Compact once the consumed prefix dominates, so the array does not grow without bound.
@@ -149,8 +164,40 @@ export class Pipeline implements RecordPort {
       this.#queue = this.#queue.slice(this.#head)
       this.#head = 0
     }
-    this.#encoded.push({ records, batch: this.#encode(records) })
+    const events = this.#parse(records)
+    const annotating = this.#annotate(events)
+    if (annotating === undefined) return this.#addEncoded(records, events)
+    this.#annotatingRecords += records.length
+    return annotating.then(() => {
+      this.#annotatingRecords -= records.length
+      this.#addEncoded(records, events)
+    })
+  }
+
+  #annotate(events: SentinelEvent[]): Promise<void> | undefined {
+    const { annotate, metrics, logger } = this.#deps
+    const onError = (error: unknown) => {
+      // Unannotated events are still worth keeping: count, log, and carry on.
+      metrics.errors.inc({
+        component_id: 'ml',
+        error_type: 'annotate',
+        error_code: errorCode(error),
+        stage: 'scoring',
+      })
+      logger.error({ error: String(error) }, 'Annotating events failed; they go on without ML fields.')
+    }
+    try {
+      return annotate?.(events)?.catch(onError)
+    } catch (error) {
+      onError(error)
+      return undefined
+    }
+  }
+
+  #addEncoded(records: RawRecord[], events: SentinelEvent[]): undefined {
+    this.#encoded.push({ records, batch: this.#encode(records, events) })
     this.#encodedRecords += records.length
+    return undefined
   }
 
   /** Write every encoded slice (up to batch_max_events) in one append, unless a write is in flight. */
@@ -205,20 +252,15 @@ export class Pipeline implements RecordPort {
     this.#settle()
   }
 
-  /** Parse and serialise records into one framed buffer; parse outcomes are counted once per slice. */
-  #encode(batch: readonly RawRecord[]): FramedBatch {
-    const { parse, metrics, onParsed } = this.#deps
-    let seq = (this.#nextSeq ??= this.#deps.spool.nextSeq)
-    this.#nextSeq += batch.length
-    // An ECS document is about four times its raw line; sizing up front avoids regrowing the buffer.
-    let rawBytes = 0
-    for (const record of batch) rawBytes += record.data.length
-    const frames = new FrameBuilder(rawBytes * 4 + 64 * batch.length)
+  /** Parse a slice; outcomes are counted once per slice. */
+  #parse(batch: readonly RawRecord[]): SentinelEvent[] {
+    const { parse, metrics } = this.#deps
+    const events: SentinelEvent[] = new Array<SentinelEvent>(batch.length)
     const parsed = new Map<string, { component_id: string; format: string; n: number }>()
     const failed = new Map<string, { component_id: string; error_code: string; n: number }>()
     for (let i = 0; i < batch.length; i++) {
       const record = batch[i] as RawRecord
-      const event = parse(record)
+      const event = (events[i] = parse(record))
       const component = record.context.sourceId
       const format = event.sentinel.format ?? 'unknown'
       bump(parsed, `${component}\0${format}`, () => ({ component_id: component, format, n: 0 }))
@@ -226,13 +268,28 @@ export class Pipeline implements RecordPort {
         const code = String(event.error?.code ?? 'unknown')
         bump(failed, `${component}\0${code}`, () => ({ component_id: component, error_code: code, n: 0 }))
       }
-      frames.add(JSON.stringify(event))
-      onParsed?.(seq++, event, record)
     }
     for (const { component_id, format, n } of parsed.values())
       metrics.parsedEvents.inc({ component_id, format }, n)
     for (const { component_id, error_code, n } of failed.values()) {
       metrics.errors.inc({ component_id, error_type: 'parse', error_code, stage: 'parsing' }, n)
+    }
+    return events
+  }
+
+  /** Serialise a parsed slice into one framed buffer, giving each event the seq the spool will. */
+  #encode(batch: readonly RawRecord[], events: readonly SentinelEvent[]): FramedBatch {
+    const { onParsed } = this.#deps
+    let seq = (this.#nextSeq ??= this.#deps.spool.nextSeq)
+    this.#nextSeq += batch.length
+    // An ECS document is about four times its raw line; sizing up front avoids regrowing the buffer.
+    let rawBytes = 0
+    for (const record of batch) rawBytes += record.data.length
+    const frames = new FrameBuilder(rawBytes * 4 + 64 * batch.length)
+    for (let i = 0; i < batch.length; i++) {
+      const event = events[i] as SentinelEvent
+      frames.add(JSON.stringify(event))
+      onParsed?.(seq++, event, batch[i] as RawRecord)
     }
     return frames.build()
   }

@@ -43,7 +43,19 @@ export interface CollectorMetrics {
   correlateAlerts: Counter<'rule_id' | 'status'>
   correlateKeys: Gauge<'rule_id'>
   correlateKeysLost: Counter<'rule_id' | 'reason'>
+  anomalyScore: Histogram<'scorer'>
+  anomalyScoredEvents: Counter<'scorer'>
+  anomalyInferenceDuration: Histogram<'scorer'>
+  anomalyModel: Gauge<'role' | 'version'>
+  anomalyTrainings: Counter<'outcome'>
+  templates: Gauge<never>
+  templatesEvicted: Counter<never>
+  anomalySeries: Gauge<never>
+  anomalySeriesEvicted: Counter<never>
 }
+
+/** Anomaly score buckets: tenths of the 0..1 score. */
+export const SCORE_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
 
 /** Latency buckets from 0.1 ms to 10 s: fine enough below 50 ms to read p50/p99 from the histogram. */
 export const LATENCY_BUCKETS = [
@@ -273,6 +285,59 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
       name: 'sentinel_correlate_keys_lost_total',
       help: 'Group keys a rule let go at its key cap: evicted (least recently seen) or dropped (every key firing).',
       labelNames: ['rule_id', 'reason'],
+      registers,
+    }),
+    // ML stage (collector/src/ml): scores are observed once per batch through a bound child.
+    anomalyScore: new Histogram({
+      name: 'sentinel_anomaly_score',
+      help: 'Anomaly scores given, by scorer: active (the log model), shadow (the model on trial), series (SNMP metric detectors).',
+      labelNames: ['scorer'],
+      buckets: SCORE_BUCKETS,
+      registers,
+    }),
+    anomalyScoredEvents: new Counter({
+      name: 'sentinel_anomaly_scored_events_total',
+      help: 'Events scored, by scorer (active, shadow, series).',
+      labelNames: ['scorer'],
+      registers,
+    }),
+    anomalyInferenceDuration: new Histogram({
+      name: 'sentinel_anomaly_inference_seconds',
+      help: 'Time one batch spent in ONNX inference, by scorer (active, shadow).',
+      labelNames: ['scorer'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    anomalyModel: new Gauge({
+      name: 'sentinel_anomaly_model_info',
+      help: 'The log anomaly model in each role (active, shadow): 1 for the version in use.',
+      labelNames: ['role', 'version'],
+      registers,
+    }),
+    anomalyTrainings: new Counter({
+      name: 'sentinel_anomaly_trainings_total',
+      help: 'Model trainings by outcome (registered, failed).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    templates: new Gauge({
+      name: 'sentinel_templates',
+      help: 'Log templates the miner holds (capped by ml.max_templates).',
+      registers,
+    }),
+    templatesEvicted: new Counter({
+      name: 'sentinel_templates_evicted_total',
+      help: 'Log templates evicted at ml.max_templates (least recently matched first).',
+      registers,
+    }),
+    anomalySeries: new Gauge({
+      name: 'sentinel_anomaly_series',
+      help: 'SNMP series the metric detectors are learning (capped by ml.max_series).',
+      registers,
+    }),
+    anomalySeriesEvicted: new Counter({
+      name: 'sentinel_anomaly_series_evicted_total',
+      help: 'SNMP series forgotten at ml.max_series (least recently updated first).',
       registers,
     }),
   }

@@ -64,15 +64,26 @@ export function sentinelProperties(): Properties {
         original_base64: { type: 'binary' },
         /** CEF/LEEF/JSON keys without an ECS field. */
         extensions: wireKeys,
-        /**
-         * The anomaly model's verdict (set by the scoring stage, issue 6): mapped now so the
-         * Kibana anomaly search and timeline work the day scores arrive.
-         */
+        /** The log template the event's message belongs to (the collector's template miner). */
+        template: {
+          properties: {
+            /** Stable id: the same for every message of the template, across restarts. */
+            id: keyword,
+            /** The template, variables as `<*>`. */
+            text: { type: 'keyword', ignore_above: 2048 },
+          },
+        },
+        /** The anomaly verdict: the log model's for log events, the series detectors' for SNMP polls. */
         anomaly: {
           properties: {
             /** 0 (ordinary) to 1 (most anomalous). */
             score: { type: 'float' },
+            /** Registry version of the log model, or `series/<detector>` for SNMP values. */
             model_version: keyword,
+            /** Why it scored high: feature names (log events) or metric names (SNMP), strongest first. */
+            top_features: keyword,
+            /** The model on trial beside the active one: scored, never alerted on. */
+            shadow: { properties: { score: { type: 'float' }, model_version: keyword } },
           },
         },
         /**

@@ -1,0 +1,439 @@
+/**
+ * @module The ML stage, between parsing and the spool (the pipeline's `annotate`): each log event
+ * gets its template (`sentinel.template.*`) and its feature row; the slice's rows are scored in
+ * one ONNX batch by the active model (and the shadow, when there is one), and each event gets
+ * `sentinel.anomaly.*`. SNMP poll values are scored by the series detectors. Until a first model
+ * is trained, log events carry templates and no score.
+ *
+ * Training happens here too: a uniform sample of rows since the last training becomes a new
+ * Isolation Forest in the registry (data_dir/ml/models) once `training.min_events` were seen
+ * without any model, then every `training.interval_secs`. Operators promote, shadow and roll back
+ * with `sentinel ml`; the stage follows the registry within seconds. The miner's and detectors'
+ * state is saved under data_dir/ml, so ids and baselines survive restarts.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { SentinelEvent } from '../event/sentinel-event.js'
+import { writeFileAtomic } from '../spool/atomic-file.js'
+import type { Logger } from '../telemetry/logger.js'
+import type { CollectorMetrics } from '../telemetry/metrics.js'
+import { scorePollEvent } from './anomaly/series-annotator.js'
+import { LoadedModels, type LoadedModel, type ModelRole } from './anomaly/loaded-models.js'
+import { TrainingSample } from './anomaly/training-sample.js'
+import type { MlConfig } from './config.js'
+import { EventFeatureExtractor } from './features/event-features.js'
+import { EVENT_FEATURES } from './features/feature-spec.js'
+import type { IsolationForest } from './forest/isolation-forest.js'
+import { ModelRegistry } from './registry/model-registry.js'
+import { trainAndRegister } from './registry/train-model.js'
+import { SeriesScorer } from './series/series-scorer.js'
+import { TemplateMiner } from './template-miner.js'
+
+/** Formats whose events are log lines with a message to mine. */
+const LOG_FORMATS = new Set(['rfc3164', 'rfc5424', 'cef', 'leef', 'json'])
+/** How often the registry is checked for an operator's promote or rollback. */
+const REGISTRY_POLL_MS = 5_000
+/** Series detectors are saved on every this many periodic saves (templates on each). */
+const SERIES_SAVE_EVERY = 30
+/** Events of one batch whose scores are explained at most (the highest-scoring ones). */
+const MAX_EXPLAINED_PER_BATCH = 32
+/** How often training is considered; also the wait after a failed training. */
+const TRAINING_CHECK_MS = 60_000
+
+export interface MlStageDeps {
+  metrics: CollectorMetrics
+  logger: Logger
+  /** Clock in ms (tests). */
+  now?: () => number
+}
+
+export interface MlStageStats {
+  templates: number
+  templatesEvicted: number
+  series: number
+  seriesEvicted: number
+  active: string | null
+  shadow: string | null
+  trainingRows: number
+}
+
+export class MlStage {
+  readonly #config: MlConfig
+  readonly #dir: string
+  readonly #deps: MlStageDeps
+  readonly #now: () => number
+  readonly #features: EventFeatureExtractor
+  readonly #sample: TrainingSample
+  #miner: TemplateMiner
+  #series: SeriesScorer
+  #registry: ModelRegistry | undefined
+  #models: LoadedModels | undefined
+  /** Reused row buffer: the pipeline annotates one slice at a time. */
+  #rows = new Float32Array(EVENT_FEATURES.length * 512)
+  #timers: NodeJS.Timeout[] = []
+  #training: Promise<void> | undefined
+  #lastTrainingAttempt = 0
+  #lastTrained = 0
+  #batch: Promise<unknown> = Promise.resolve()
+  #savedMessages = -1
+  #savedSeriesUpdates = -1
+  #seriesUpdates = 0
+  #saves = 0
+  #sampledEvicted = { templates: 0, series: 0 }
+
+  constructor(config: MlConfig, dataDir: string, deps: MlStageDeps) {
+    this.#config = config
+    this.#dir = join(dataDir, 'ml')
+    this.#deps = deps
+    this.#now = deps.now ?? Date.now
+    this.#features = new EventFeatureExtractor({
+      windowSecs: config.window_secs,
+      maxDevices: config.max_devices,
+    })
+    this.#sample = new TrainingSample(EVENT_FEATURES.length, config.training.sample_rows)
+    this.#miner = new TemplateMiner({ maxTemplates: config.max_templates })
+    this.#series = new SeriesScorer({ maxSeries: config.max_series })
+  }
+
+  /** Restores saved state, opens the registry and loads its models; then keeps them in step. */
+  async start(): Promise<void> {
+    const { logger } = this.#deps
+    await mkdir(this.#dir, { recursive: true })
+    const miner = await this.#restore('templates.json', (saved) => TemplateMiner.restore(saved))
+    if (miner) this.#miner = miner
+    const series = await this.#restore('series.json', (saved) => SeriesScorer.restore(saved))
+    if (series) this.#series = series
+    try {
+      this.#registry = await ModelRegistry.open(join(this.#dir, 'models'))
+      this.#models = new LoadedModels(this.#registry)
+      this.#lastTrained = this.#newestTrainingTime()
+      await this.#syncModels()
+    } catch (error) {
+      // Ingest matters more than scores: run without models, loudly, until the registry is fixed.
+      logger.error(
+        { error: String(error) },
+        'Model registry unusable; events get templates but no anomaly scores.',
+      )
+    }
+    const active = this.#registry?.active ?? null
+    logger.info(
+      {
+        templates: this.#miner.stats().templates,
+        series: this.#series.stats().series,
+        active_model: active,
+        shadow_model: this.#registry?.shadow ?? null,
+      },
+      active === null
+        ? `ML stage ready; no anomaly model yet: the first is trained once ${this.#config.training.min_events} log events over ${this.#config.training.min_period_secs} s were seen.`
+        : 'ML stage ready.',
+    )
+    this.#every(this.#config.snapshot_interval_secs * 1000, () => this.save(false))
+    this.#every(REGISTRY_POLL_MS, () => this.followRegistry())
+    this.#every(TRAINING_CHECK_MS, () => this.#maybeTrain())
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer)
+    this.#timers = []
+    await this.#training
+    await this.#batch
+    await this.save()
+    await this.#models?.release()
+  }
+
+  stats(): MlStageStats {
+    const miner = this.#miner.stats()
+    const series = this.#series.stats()
+    return {
+      templates: miner.templates,
+      templatesEvicted: miner.evicted,
+      series: series.series,
+      seriesEvicted: series.evicted,
+      active: this.#models?.active?.version ?? null,
+      shadow: this.#models?.shadow?.version ?? null,
+      trainingRows: this.#sample.seen,
+    }
+  }
+
+  /** Copies counts to the Prometheus metrics (at scrape time). */
+  sampleMetrics(): void {
+    const { metrics } = this.#deps
+    const { templates, templatesEvicted, series, seriesEvicted } = this.stats()
+    metrics.templates.set(templates)
+    metrics.anomalySeries.set(series)
+    metrics.templatesEvicted.inc(Math.max(0, templatesEvicted - this.#sampledEvicted.templates))
+    metrics.anomalySeriesEvicted.inc(Math.max(0, seriesEvicted - this.#sampledEvicted.series))
+    this.#sampledEvicted = { templates: templatesEvicted, series: seriesEvicted }
+  }
+
+  /**
+   * The pipeline's annotate step: templates, features and series scores now; model scores after
+   * one batch inference (the returned promise). Never rejects for a model failure: the events then
+   * go on without a score, and the failure is counted.
+   */
+  annotate(events: SentinelEvent[]): Promise<void> | undefined {
+    const now = this.#now()
+    const dims = EVENT_FEATURES.length
+    if (this.#rows.length < events.length * dims) this.#rows = new Float32Array(events.length * dims)
+    const rows = this.#rows
+    const logged: SentinelEvent[] = []
+    const seriesScores: number[] = []
+    for (const event of events) {
+      if (event.event?.kind === 'pipeline_error') continue
+      const format = event.sentinel.format
+      if (format === 'snmp_poll') {
+        const score = scorePollEvent(this.#series, event, this.#config.explain)
+        if (score !== undefined) seriesScores.push(score)
+        continue
+      }
+      if (format === undefined || !LOG_FORMATS.has(format) || typeof event.message !== 'string') continue
+      const match = this.#miner.add(event.message, now)
+      event.sentinel['template'] = { id: match.id, text: match.template }
+      const row = logged.length
+      this.#features.extract(event, match, this.#miner.stats().messages, now, rows, row)
+      this.#sample.offer(rows, row, now)
+      logged.push(event)
+    }
+    if (seriesScores.length > 0) this.#observe('series', seriesScores)
+    if (logged.length > 0 && this.#models?.active === undefined) this.#trainIfFirst()
+    const active = this.#models?.active
+    if (active === undefined || logged.length === 0) return undefined
+    const batch = this.#scoreBatch(active, this.#models?.shadow, rows, logged)
+    this.#batch = batch
+    return batch
+  }
+
+  /**
+   * Saves the miner when it changed since the last save, and the detectors every
+   * SERIES_SAVE_EVERY saves (`all`: now): their snapshot is about 2 KB a series, and baselines
+   * learned over days lose little in a few minutes.
+   */
+  async save(all = true): Promise<void> {
+    const { messages } = this.#miner.stats()
+    if (messages !== this.#savedMessages) {
+      await writeFileAtomic(join(this.#dir, 'templates.json'), JSON.stringify(this.#miner.snapshot()))
+      this.#savedMessages = messages
+    }
+    this.#saves++
+    if (!all && this.#saves % SERIES_SAVE_EVERY !== 0) return
+    if (this.#seriesUpdates !== this.#savedSeriesUpdates) {
+      await writeFileAtomic(join(this.#dir, 'series.json'), JSON.stringify(this.#series.snapshot()))
+      this.#savedSeriesUpdates = this.#seriesUpdates
+    }
+  }
+
+  /** Trains a model now on the sample so far, and starts a new sample (the schedule's work). */
+  async train(promote: 'active' | 'shadow'): Promise<string | undefined> {
+    await this.#training
+    const registry = this.#registry
+    const taken = this.#sample.take()
+    if (registry === undefined || taken === undefined) return undefined
+    // Events that arrive while this model trains belong to the next one's period.
+    this.#sample.reset()
+    const { metrics, logger } = this.#deps
+    this.#lastTrainingAttempt = this.#now()
+    try {
+      const info = await trainAndRegister(registry, taken.rows, taken.n, {
+        windowStart: taken.windowStart,
+        windowEnd: taken.windowEnd,
+        promote,
+      })
+      metrics.anomalyTrainings.inc({ outcome: 'registered' })
+      this.#lastTrained = this.#now()
+      // Daily models would pile up: keep the newest ten (and whatever is active, shadow or rollback target).
+      await registry.prune()
+      logger.info(
+        { version: info.version, rows: taken.n, promote, metrics: info.meta.metrics },
+        `Trained anomaly model ${info.version} on ${taken.n} events (${promote}).`,
+      )
+      await this.#syncModels()
+      return info.version
+    } catch (error) {
+      metrics.anomalyTrainings.inc({ outcome: 'failed' })
+      logger.error({ error: String(error) }, 'Training an anomaly model failed; the current model stays.')
+      return undefined
+    }
+  }
+
+  async #scoreBatch(
+    active: LoadedModel,
+    shadow: LoadedModel | undefined,
+    rows: Float32Array,
+    events: SentinelEvent[],
+  ): Promise<void> {
+    const n = events.length
+    const [scores, shadowScores] = await Promise.all([
+      this.#infer('active', active, rows, n),
+      shadow ? this.#infer('shadow', shadow, rows, n) : undefined,
+    ])
+    if (!scores && !shadowScores) return
+    for (let i = 0; i < n; i++) {
+      const anomaly: Record<string, unknown> = scores
+        ? { score: scores[i], model_version: active.version }
+        : {}
+      if (shadowScores && shadow)
+        anomaly['shadow'] = { score: shadowScores[i], model_version: shadow.version }
+      ;(events[i] as SentinelEvent).sentinel['anomaly'] = anomaly
+    }
+    if (scores && active.forest) this.#explain(active.forest, rows, scores, events)
+  }
+
+  /**
+   * Names the top features of events scoring at least explain.min_score, the highest-scoring
+   * MAX_EXPLAINED_PER_BATCH of a batch only: in an anomaly storm, explaining every event would cost
+   * more than scoring it.
+   */
+  #explain(forest: IsolationForest, rows: Float32Array, scores: Float32Array, events: SentinelEvent[]): void {
+    const { min_score: minScore, top_features: topK } = this.#config.explain
+    const high: number[] = []
+    for (let i = 0; i < scores.length; i++) if ((scores[i] as number) >= minScore) high.push(i)
+    if (high.length > MAX_EXPLAINED_PER_BATCH) {
+      high.sort((a, b) => (scores[b] as number) - (scores[a] as number))
+      high.length = MAX_EXPLAINED_PER_BATCH
+    }
+    for (const i of high) {
+      const anomaly = (events[i] as SentinelEvent).sentinel['anomaly'] as Record<string, unknown>
+      anomaly['top_features'] = forest.explain(rows, i, topK).map(({ feature }) => EVENT_FEATURES[feature])
+    }
+  }
+
+  /** One batch through one model; undefined (counted, logged) when inference fails. */
+  async #infer(
+    role: ModelRole,
+    model: LoadedModel,
+    rows: Float32Array,
+    n: number,
+  ): Promise<Float32Array | undefined> {
+    const { metrics, logger } = this.#deps
+    const started = performance.now()
+    try {
+      const scores = await model.scorer.score(rows, n)
+      metrics.anomalyInferenceDuration.observe({ scorer: role }, (performance.now() - started) / 1000)
+      this.#observe(role, scores)
+      return scores
+    } catch (error) {
+      metrics.errors.inc({
+        component_id: 'ml',
+        error_type: 'inference',
+        error_code: errorCode(error),
+        stage: 'scoring',
+      })
+      logger.error(
+        { error: String(error), model: model.version, role },
+        'Anomaly inference failed; events go on unscored.',
+      )
+      return undefined
+    }
+  }
+
+  #observe(scorer: 'active' | 'shadow' | 'series', scores: ArrayLike<number>): void {
+    const { metrics } = this.#deps
+    const histogram = metrics.anomalyScore.labels({ scorer })
+    for (let i = 0; i < scores.length; i++) histogram.observe(scores[i] as number)
+    metrics.anomalyScoredEvents.inc({ scorer }, scores.length)
+    if (scorer === 'series') this.#seriesUpdates += scores.length
+  }
+
+  /** Without any model, training starts as soon as enough events over a long enough period were seen. */
+  #trainIfFirst(): void {
+    const { min_events: minEvents, min_period_secs: minPeriod } = this.#config.training
+    if (this.#training || this.#sample.seen < minEvents) return
+    const now = this.#now()
+    if (now - (this.#sample.since ?? now) < minPeriod * 1000) return
+    if (now - this.#lastTrainingAttempt < TRAINING_CHECK_MS) return
+    this.#training = this.train('active').then(() => {
+      this.#training = undefined
+    })
+  }
+
+  async #maybeTrain(): Promise<void> {
+    if (this.#training || this.#models?.active === undefined) return this.#trainIfFirst()
+    const { interval_secs: interval, min_events: minEvents, promote } = this.#config.training
+    const now = this.#now()
+    if (now - this.#lastTrained < interval * 1000 || this.#sample.seen < minEvents) return
+    if (now - this.#lastTrainingAttempt < TRAINING_CHECK_MS) return
+    this.#training = this.train(promote).then(() => {
+      this.#training = undefined
+    })
+    await this.#training
+  }
+
+  /** Loads what the registry names when it changed (an operator's promote, shadow or rollback). */
+  async followRegistry(): Promise<void> {
+    const registry = this.#registry
+    if (registry === undefined || !(await registry.changed())) return
+    await registry.reload()
+    await this.#syncModels()
+  }
+
+  async #syncModels(): Promise<void> {
+    const models = this.#models
+    if (models === undefined) return
+    const { metrics, logger } = this.#deps
+    const { changed, replaced, failures } = await models.sync()
+    for (const failure of failures) {
+      logger.error(
+        { error: failure },
+        'An anomaly model from the registry did not load; the one in use stays.',
+      )
+    }
+    if (changed.length > 0) {
+      metrics.anomalyModel.reset()
+      if (models.active) metrics.anomalyModel.set({ role: 'active', version: models.active.version }, 1)
+      if (models.shadow) metrics.anomalyModel.set({ role: 'shadow', version: models.shadow.version }, 1)
+      logger.info(
+        { active: models.active?.version ?? null, shadow: models.shadow?.version ?? null },
+        'Anomaly models in use changed.',
+      )
+    }
+    if (replaced.length > 0) {
+      // A batch may still be running on a replaced model: release once it is done.
+      await this.#batch.catch(() => undefined)
+      await Promise.all(replaced.map((model) => model.scorer.release()))
+    }
+  }
+
+  #newestTrainingTime(): number {
+    let newest = 0
+    for (const info of this.#registry?.list() ?? []) {
+      if (info.meta.kind === 'isolation-forest') newest = Math.max(newest, Date.parse(info.meta.created_at))
+    }
+    return newest
+  }
+
+  async #restore<T>(file: string, restore: (saved: unknown) => T): Promise<T | undefined> {
+    const path = join(this.#dir, file)
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+    try {
+      return restore(JSON.parse(text))
+    } catch (error) {
+      // Losing learned templates or baselines is better than not starting: say so loudly.
+      this.#deps.logger.error(
+        { error: String(error), file: path },
+        'Saved ML state is unreadable; starting afresh.',
+      )
+      return undefined
+    }
+  }
+
+  #every(ms: number, work: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      work().catch((error: unknown) => {
+        this.#deps.logger.error({ error: String(error) }, 'ML stage background work failed.')
+      })
+    }, ms)
+    timer.unref()
+    this.#timers.push(timer)
+  }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' ? code : 'unknown'
+}
