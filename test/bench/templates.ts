@@ -46,9 +46,22 @@ export interface GroundTruthReport {
   meanDrain: number
 }
 
+/**
+ * Leave-one-dataset-out check of the similarity threshold (original ground truth): for each
+ * dataset, the threshold with the best mean accuracy on the other eleven, and the accuracy that
+ * threshold gets on the dataset left out, which played no part in choosing it.
+ */
+export interface HeldOutReport {
+  thresholds: { min: number; max: number; step: number }
+  datasets: { dataset: string; threshold: number; accuracy: number; drain: number }[]
+  meanAccuracy: number
+  meanDrain: number
+}
+
 export interface TemplatesBenchReport {
   options: TemplateMinerOptions
   reports: GroundTruthReport[]
+  heldOut: HeldOutReport | undefined
   /** `add` throughput on one core over all loghub lines (masking included). */
   messagesPerSecond: number
 }
@@ -121,13 +134,7 @@ export function benchTemplates(
     const root = join(dataDir, groundTruth)
     if (!existsSync(root)) continue
     const datasets: DatasetResult[] = []
-    for (const dataset of Object.keys(DRAIN_ACCURACY)) {
-      // The corrected set names its file *_structured_corrected.csv.
-      const file = [`${dataset}_2k.log_structured.csv`, `${dataset}_2k.log_structured_corrected.csv`]
-        .map((name) => join(root, dataset, name))
-        .find((path) => existsSync(path))
-      if (file === undefined) continue
-      const { content, eventId } = readStructured(file)
+    for (const [dataset, { content, eventId }] of readDatasets(root)) {
       if (groundTruth === 'loghub') allLines.push(...content)
       const miner = new TemplateMiner(options)
       effective = miner.options
@@ -151,7 +158,69 @@ export function benchTemplates(
       meanDrain: round(mean(datasets.map((d) => d.drain))),
     })
   }
-  return { options: { ...effective }, reports, messagesPerSecond: throughput(allLines, options) }
+  return {
+    options: { ...effective },
+    reports,
+    heldOut: heldOutCheck(join(dataDir, 'loghub'), options),
+    messagesPerSecond: throughput(allLines, options),
+  }
+}
+
+/** The loghub datasets present under `root`, by name. */
+function readDatasets(root: string): Map<string, { content: string[]; eventId: string[] }> {
+  const found = new Map<string, { content: string[]; eventId: string[] }>()
+  if (!existsSync(root)) return found
+  for (const dataset of Object.keys(DRAIN_ACCURACY)) {
+    // The corrected set names its file *_structured_corrected.csv.
+    const file = [`${dataset}_2k.log_structured.csv`, `${dataset}_2k.log_structured_corrected.csv`]
+      .map((name) => join(root, dataset, name))
+      .find((path) => existsSync(path))
+    if (file !== undefined) found.set(dataset, readStructured(file))
+  }
+  return found
+}
+
+function heldOutCheck(root: string, options: Partial<TemplateMinerOptions>): HeldOutReport | undefined {
+  const data = readDatasets(root)
+  if (data.size < 2) return undefined
+  const thresholds = { min: 0.5, max: 0.95, step: 0.01 }
+  const grid: number[] = []
+  for (let t = thresholds.min; t <= thresholds.max + 1e-9; t += thresholds.step) grid.push(round(t))
+  // accuracy[dataset][i]: the dataset's accuracy at grid[i].
+  const accuracy = new Map<string, number[]>()
+  for (const [dataset, { content, eventId }] of data) {
+    accuracy.set(
+      dataset,
+      grid.map((similarity) => {
+        const miner = new TemplateMiner({ ...options, similarity })
+        return groupingAccuracy(
+          content.map((line) => miner.add(line).id),
+          eventId,
+        )
+      }),
+    )
+  }
+  const datasets = [...data.keys()].map((left) => {
+    let best = 0
+    let bestMean = -1
+    grid.forEach((_, i) => {
+      const others = [...accuracy].filter(([name]) => name !== left).map(([, values]) => values[i] as number)
+      const m = mean(others)
+      if (m > bestMean) [best, bestMean] = [i, m]
+    })
+    return {
+      dataset: left,
+      threshold: grid[best] as number,
+      accuracy: round(accuracy.get(left)?.[best] ?? 0),
+      drain: DRAIN_ACCURACY[left] ?? 0,
+    }
+  })
+  return {
+    thresholds,
+    datasets,
+    meanAccuracy: round(mean(datasets.map((d) => d.accuracy))),
+    meanDrain: round(mean(datasets.map((d) => d.drain))),
+  }
 }
 
 /** Best of five passes over all lines with a fresh miner each time (warm JIT, one core). */
