@@ -13,6 +13,9 @@ import { createMetrics } from '../telemetry/metrics.js'
 import { EVENT_FEATURES } from './features/feature-spec.js'
 import { MlStage } from './ml-stage.js'
 import { ModelRegistry } from './registry/model-registry.js'
+import { importModel } from './registry/train-model.js'
+import { linearOnnxModel } from './test-support/linear-model.js'
+import { EVENT_FEATURE_SPEC } from './features/feature-spec.js'
 
 const context: SourceContext = { sourceId: 'syslog_udp', transport: 'udp', format: 'auto', timezone: 'UTC' }
 const T0 = Date.UTC(2026, 10, 21, 10, 0, 0)
@@ -196,6 +199,28 @@ test('a shadow model is scored beside the active one; promote and rollback by re
   const rolledBack = ordinary(5, at())
   await feed(stage, [rolledBack])
   assert.equal((rolledBack.sentinel['anomaly'] as Anomaly).model_version, v1)
+})
+
+test("an operator's imported model scores events; its high scores are explained by the features furthest from usual", async (t) => {
+  const clock = await setup(t)
+  const registry = await ModelRegistry.open(join(clock.dir, 'ml', 'models'))
+  // sigmoid(features · 0.5 - 8): ordinary events score low, events with large features high.
+  const model = linearOnnxModel(EVENT_FEATURE_SPEC, { weight: 0.5, bias: -8 })
+  const { version } = await importModel(registry, model, { name: 'soc.onnx', promote: 'active' })
+  const { stage } = await clock.open()
+  assert.equal(stage.stats().active, version)
+  await feedOrdinary(stage, clock, 200)
+  const burst = Array.from({ length: 300 }, () =>
+    parse('<11>Nov 21 10:00:00 sw1 sshd[77]: fatal: out of memory', clock.at()),
+  )
+  await feed(stage, burst)
+  const last = burst.at(-1)?.sentinel['anomaly'] as Anomaly
+  assert.equal(last.model_version, version)
+  assert.ok(last.score > 0.6, `score ${last.score}`)
+  // The burst's device window is full of one template at an error severity: those stand out.
+  assert.ok(last.top_features?.length, 'explained')
+  for (const name of last.top_features ?? [])
+    assert.ok((EVENT_FEATURES as readonly string[]).includes(name), name)
 })
 
 test('SNMP poll values are scored by their series detectors', async (t) => {

@@ -17,13 +17,13 @@ import type { SentinelEvent } from '../event/sentinel-event.js'
 import { writeFileAtomic } from '../spool/atomic-file.js'
 import type { Logger } from '../telemetry/logger.js'
 import type { CollectorMetrics } from '../telemetry/metrics.js'
+import { FeatureBaseline } from './anomaly/feature-baseline.js'
 import { scorePollEvent } from './anomaly/series-annotator.js'
 import { LoadedModels, type LoadedModel, type ModelRole } from './anomaly/loaded-models.js'
 import { TrainingSample } from './anomaly/training-sample.js'
 import type { MlConfig } from './config.js'
 import { EventFeatureExtractor } from './features/event-features.js'
 import { EVENT_FEATURES } from './features/feature-spec.js'
-import type { IsolationForest } from './forest/isolation-forest.js'
 import { ModelRegistry } from './registry/model-registry.js'
 import { trainAndRegister } from './registry/train-model.js'
 import { SeriesScorer } from './series/series-scorer.js'
@@ -64,6 +64,7 @@ export class MlStage {
   readonly #now: () => number
   readonly #features: EventFeatureExtractor
   readonly #sample: TrainingSample
+  readonly #baseline = new FeatureBaseline(EVENT_FEATURES.length)
   #miner: TemplateMiner
   #series: SeriesScorer
   #registry: ModelRegistry | undefined
@@ -192,6 +193,7 @@ export class MlStage {
       const row = logged.length
       this.#features.extract(event, match, this.#miner.stats().messages, now, rows, row)
       this.#sample.offer(rows, row, now)
+      this.#baseline.update(rows, row)
       logged.push(event)
     }
     if (seriesScores.length > 0) this.#observe('series', seriesScores)
@@ -275,15 +277,16 @@ export class MlStage {
         anomaly['shadow'] = { score: shadowScores[i], model_version: shadow.version }
       ;(events[i] as SentinelEvent).sentinel['anomaly'] = anomaly
     }
-    if (scores && active.forest) this.#explain(active.forest, rows, scores, events)
+    if (scores) this.#explain(active, rows, scores, events)
   }
 
   /**
    * Names the top features of events scoring at least explain.min_score, the highest-scoring
    * MAX_EXPLAINED_PER_BATCH of a batch only: in an anomaly storm, explaining every event would cost
-   * more than scoring it.
+   * more than scoring it. A trained forest says which features isolated the event; for an imported
+   * model, the features furthest from their recent average stand in.
    */
-  #explain(forest: IsolationForest, rows: Float32Array, scores: Float32Array, events: SentinelEvent[]): void {
+  #explain(model: LoadedModel, rows: Float32Array, scores: Float32Array, events: SentinelEvent[]): void {
     const { min_score: minScore, top_features: topK } = this.#config.explain
     const high: number[] = []
     for (let i = 0; i < scores.length; i++) if ((scores[i] as number) >= minScore) high.push(i)
@@ -291,9 +294,13 @@ export class MlStage {
       high.sort((a, b) => (scores[b] as number) - (scores[a] as number))
       high.length = MAX_EXPLAINED_PER_BATCH
     }
+    const { forest } = model
     for (const i of high) {
       const anomaly = (events[i] as SentinelEvent).sentinel['anomaly'] as Record<string, unknown>
-      anomaly['top_features'] = forest.explain(rows, i, topK).map(({ feature }) => EVENT_FEATURES[feature])
+      const features = forest
+        ? forest.explain(rows, i, topK).map(({ feature }) => feature)
+        : this.#baseline.explain(rows, i, topK)
+      anomaly['top_features'] = features.map((f) => EVENT_FEATURES[f])
     }
   }
 

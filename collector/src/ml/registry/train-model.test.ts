@@ -3,17 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import onnxProto from 'onnx-proto'
 import { SentinelError } from '../../errors/codes.js'
-import {
-  EVENT_FEATURE_SPEC,
-  FEATURE_SPEC_METADATA_KEY,
-  MODEL_VERSION_METADATA_KEY,
-  type FeatureSpec,
-} from '../features/feature-spec.js'
+import { EVENT_FEATURE_SPEC, type FeatureSpec } from '../features/feature-spec.js'
 import { IsolationForest } from '../forest/isolation-forest.js'
 import { exportForestToOnnx } from '../onnx/onnx-export.js'
 import { OnnxScorer } from '../onnx/onnx-scorer.js'
+import { linearOnnxModel } from '../test-support/linear-model.js'
 import { ModelRegistry } from './model-registry.js'
 import { checkOnnxAgreement, importModel, ONNX_AGREEMENT_TOLERANCE, trainAndRegister } from './train-model.js'
 
@@ -42,43 +37,6 @@ async function withRegistry(run: (registry: ModelRegistry, dir: string) => Promi
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
-}
-
-/** An operator's model: score = sigmoid(features · w), with the feature spec in its metadata. */
-function linearModel(spec: FeatureSpec, columns = spec.names.length): Uint8Array {
-  const { onnx } = onnxProto
-  const float = onnx.TensorProto.DataType.FLOAT
-  const info = (name: string, dims: (number | string)[]) => ({
-    name,
-    type: {
-      tensorType: {
-        elemType: float,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  })
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    producerName: 'soc-team',
-    graph: {
-      name: 'linear',
-      node: [
-        { opType: 'MatMul', input: ['features', 'w'], output: ['logit'] },
-        { opType: 'Sigmoid', input: ['logit'], output: ['score'] },
-      ],
-      initializer: [
-        { name: 'w', dataType: float, dims: [columns, 1], floatData: new Array(columns).fill(0.01) },
-      ],
-      input: [info('features', ['N', columns])],
-      output: [info('score', ['N', 1])],
-    },
-    metadataProps: [
-      { key: FEATURE_SPEC_METADATA_KEY, value: JSON.stringify({ id: spec.id, names: [...spec.names] }) },
-      { key: MODEL_VERSION_METADATA_KEY, value: 'soc-linear-3' },
-    ],
-  })
-  return onnx.ModelProto.encode(model).finish()
 }
 
 const isModelInvalid = (pattern: RegExp) => (error: unknown) => {
@@ -203,7 +161,7 @@ test('the agreement check refuses an export that scores differently from its for
 
 test('importModel registers an operator model that fits, and refuses one built for other features', async () => {
   await withRegistry(async (registry, dir) => {
-    const info = await importModel(registry, linearModel(EVENT_FEATURE_SPEC), {
+    const info = await importModel(registry, linearOnnxModel(EVENT_FEATURE_SPEC), {
       name: 'soc-linear.onnx',
       note: 'SOC baseline',
       promote: 'shadow',
@@ -215,7 +173,7 @@ test('importModel registers an operator model that fits, and refuses one built f
     assert.equal(info.meta.source, 'imported from soc-linear.onnx (its model version: soc-linear-3)')
     assert.equal(registry.shadow, info.version)
     assert.equal(registry.history.at(-2)?.action, 'import')
-    assert.deepEqual(await registry.readModel(info.version), Buffer.from(linearModel(EVENT_FEATURE_SPEC)))
+    assert.deepEqual(await registry.readModel(info.version), Buffer.from(linearOnnxModel(EVENT_FEATURE_SPEC)))
 
     // A forest exported by another Sentinel imports too.
     const forest = IsolationForest.train(syntheticRows(100), DIMS, { trees: 5 })
@@ -230,12 +188,12 @@ test('importModel registers an operator model that fits, and refuses one built f
       names: EVENT_FEATURE_SPEC.names.map((n, i) => (i === 3 ? 'bytes_out' : n)),
     }
     await assert.rejects(
-      importModel(registry, linearModel(renamed), { name: 'other.onnx', promote: 'active' }),
+      importModel(registry, linearOnnxModel(renamed), { name: 'other.onnx', promote: 'active' }),
       isModelInvalid(/other\.onnx.*column 3 is 'bytes_out' in the model/),
     )
     const shorter: FeatureSpec = { id: 'vendor/v2', names: EVENT_FEATURE_SPEC.names.slice(0, 5) }
     await assert.rejects(
-      importModel(registry, linearModel(shorter), { name: 'short.onnx', promote: 'none' }),
+      importModel(registry, linearOnnxModel(shorter), { name: 'short.onnx', promote: 'none' }),
       isModelInvalid(/short\.onnx/),
     )
     await assert.rejects(
