@@ -3,17 +3,9 @@ import { describe, it } from 'node:test'
 
 import { SentinelError } from '../../errors/codes.js'
 import { averagePathLength, IsolationForest, ISOLATION_FOREST_DEFAULTS } from './isolation-forest.js'
+import { generator } from '../test-support/random.js'
 
 /** A seeded generator for test data (Park-Miller), independent of the forest's own. */
-function generator(seed: number): { uniform: () => number; gauss: () => number } {
-  let s = seed
-  const uniform = (): number => {
-    s = (s * 16807) % 2147483647
-    return s / 2147483647
-  }
-  const gauss = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())
-  return { uniform, gauss }
-}
 
 const DIMS = 4
 

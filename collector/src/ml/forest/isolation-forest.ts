@@ -304,14 +304,7 @@ export class IsolationForest {
       grower.grow(0, subsample, 0)
     }
     treeStart[merged.trees] = out.feature.length
-    const nodes: ForestNodes = {
-      treeStart,
-      feature: Int32Array.from(out.feature),
-      value: Float32Array.from(out.value),
-      right: Int32Array.from(out.right),
-      size: Int32Array.from(out.size),
-    }
-    return new IsolationForest(dims, merged, subsample, nodes)
+    return new IsolationForest(dims, merged, subsample, packNodes(treeStart, out))
   }
 
   /** Copies of the node arrays (for the ONNX export and inspection). */
@@ -466,14 +459,7 @@ export class IsolationForest {
       readTree(tree, `/trees/${t}`, { dims, subsample, limit, out })
     })
     treeStart[trees.length] = out.feature.length
-    const nodes: ForestNodes = {
-      treeStart,
-      feature: Int32Array.from(out.feature),
-      value: Float32Array.from(out.value),
-      right: Int32Array.from(out.right),
-      size: Int32Array.from(out.size),
-    }
-    return new IsolationForest(dims, parsed, subsample, nodes)
+    return new IsolationForest(dims, parsed, subsample, packNodes(treeStart, out))
   }
 
   #checkRow(rows: Float32Array, row: number): void {
@@ -577,4 +563,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isIntArray(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((v) => Number.isInteger(v))
+}
+
+/** The grown (or read) trees as the flat typed arrays scoring walks. */
+function packNodes(treeStart: Int32Array, out: Growing): ForestNodes {
+  return {
+    treeStart,
+    feature: Int32Array.from(out.feature),
+    value: Float32Array.from(out.value),
+    right: Int32Array.from(out.right),
+    size: Int32Array.from(out.size),
+  }
 }

@@ -12,19 +12,10 @@ import {
 } from '../features/feature-spec.js'
 import { IsolationForest, ISOLATION_FOREST_DEFAULTS } from '../forest/isolation-forest.js'
 import { exportForestToOnnx, ONNX_ML_OPSET, ONNX_OPSET } from './onnx-export.js'
+import { generator } from '../test-support/random.js'
 
 const { onnx } = onnxProto
 const DIMS = EVENT_FEATURE_SPEC.names.length
-
-function generator(seed: number): { uniform: () => number; gauss: () => number } {
-  let s = seed
-  const uniform = (): number => {
-    s = (s * 16807) % 2147483647
-    return s / 2147483647
-  }
-  const gauss = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())
-  return { uniform, gauss }
-}
 
 /** Three clusters in 13 dimensions plus a few far points; rounded so some values repeat. */
 function sample(inliers: number, outliers: number, seed: number): Float32Array {
