@@ -201,6 +201,22 @@ test('a shadow model is scored beside the active one; promote and rollback by re
   assert.equal((rolledBack.sentinel['anomaly'] as Anomaly).model_version, v1)
 })
 
+test('retraining on schedule: a new model after training.interval_secs, active or shadow as configured', async (t) => {
+  const clock = await setup(t, '    interval_secs: 3600\n    promote: shadow\n')
+  const { stage } = await clock.open()
+  await feedOrdinary(stage, clock, 300)
+  const first = await firstModel(stage)
+  await feedOrdinary(stage, clock, 400, 300)
+  await stage.trainIfDue()
+  assert.equal(stage.stats().shadow, null, 'not due yet: an hour has not passed')
+  clock.tick(3600_000)
+  await feedOrdinary(stage, clock, 300, 700)
+  await stage.trainIfDue()
+  const { active, shadow } = stage.stats()
+  assert.equal(active, first)
+  assert.ok(shadow && shadow !== first, 'the scheduled model runs as the shadow')
+})
+
 test("an operator's imported model scores events; its high scores are explained by the features furthest from usual", async (t) => {
   const clock = await setup(t)
   const registry = await ModelRegistry.open(join(clock.dir, 'ml', 'models'))
@@ -254,6 +270,7 @@ test('SNMP poll values are scored by their series detectors', async (t) => {
   const peak = spike.sentinel['anomaly'] as Anomaly
   assert.equal(peak.model_version, 'series/v1')
   assert.ok(peak.score > last.score, `spike ${peak.score} vs steady ${last.score}`)
-  assert.deepEqual(peak.top_features?.[0], 'ifHCInOctets')
+  assert.equal((peak as Anomaly & { flagged?: boolean }).flagged, true)
+  assert.deepEqual(peak.top_features, ['ifHCInOctets'])
   assert.equal(stage.stats().series, 2)
 })

@@ -130,7 +130,7 @@ export class MlStage {
     )
     this.#every(this.#config.snapshot_interval_secs * 1000, () => this.save(false))
     this.#every(REGISTRY_POLL_MS, () => this.followRegistry())
-    this.#every(TRAINING_CHECK_MS, () => this.#maybeTrain())
+    this.#every(TRAINING_CHECK_MS, () => this.trainIfDue())
   }
 
   async stop(): Promise<void> {
@@ -183,7 +183,7 @@ export class MlStage {
       if (event.event?.kind === 'pipeline_error') continue
       const format = event.sentinel.format
       if (format === 'snmp_poll') {
-        const score = scorePollEvent(this.#series, event, this.#config.explain)
+        const score = scorePollEvent(this.#series, event, this.#config.explain.top_features)
         if (score !== undefined) seriesScores.push(score)
         continue
       }
@@ -353,7 +353,8 @@ export class MlStage {
     })
   }
 
-  async #maybeTrain(): Promise<void> {
+  /** The schedule (checked every minute): a first model when due, then one every training.interval_secs. */
+  async trainIfDue(): Promise<void> {
     if (this.#training || this.#models?.active === undefined) return this.#trainIfFirst()
     const { interval_secs: interval, min_events: minEvents, promote } = this.#config.training
     const now = this.#now()

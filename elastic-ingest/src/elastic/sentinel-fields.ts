@@ -82,6 +82,8 @@ export function sentinelProperties(): Properties {
             model_version: keyword,
             /** Why it scored high: feature names (log events) or metric names (SNMP), strongest first. */
             top_features: keyword,
+            /** SNMP documents: a series detector flagged one of its values as anomalous. */
+            flagged: { type: 'boolean' },
             /** The model on trial beside the active one: scored, never alerted on. */
             shadow: { properties: { score: { type: 'float' }, model_version: keyword } },
           },

@@ -43,6 +43,7 @@ test('sentinel.* has explicit mappings, including the dead-letter and alert hist
     'sentinel.alert.labels': 'flattened',
     'sentinel.alert.severity': 'keyword',
     'sentinel.alert.status': 'keyword',
+    'sentinel.anomaly.flagged': 'boolean',
     'sentinel.anomaly.model_version': 'keyword',
     'sentinel.anomaly.score': 'float',
     'sentinel.anomaly.shadow.model_version': 'keyword',
