@@ -39,3 +39,44 @@ test('masks host:port endpoints and numeric key=value values, keeps word values'
   assert.equal(maskVariables('proxy.example.com:5070 open'), '<*> open')
   assert.equal(maskVariables('uid=u1000a ready=true'), 'uid=<*> ready=true')
 })
+
+test('leaves out kinds whose separator the message lacks, with the same result', () => {
+  assert.equal(maskVariables(''), '')
+  assert.equal(maskVariables('retry 3 of 5'), 'retry <*> of <*>')
+  // ':' but no '::': clock times stay with the number rule, full-form IPv6 is still masked.
+  assert.equal(maskVariables('at 10:17:01 up'), 'at <*>:<*>:<*> up')
+  assert.equal(maskVariables('at 2001:0db8:0000:0000:0000:ff00:0042:8329'), 'at <*>')
+  assert.equal(maskVariables('key:value mail@host'), 'key:value mail@host')
+  assert.equal(maskVariables('host:8080 db.local:5432'), 'host:<*> <*>')
+  assert.equal(maskVariables('see http://x.org/a?b=1; or C:\\tmp\\a.log'), 'see <*> or <*>')
+})
+
+test('gives each message the expression for its own separators, in any order', () => {
+  // Each call picks a cached expression; alternating must not leak one message's choice into another.
+  for (let i = 0; i < 2; i++) {
+    assert.equal(maskVariables('fe80::1 up'), '<*> up')
+    assert.equal(maskVariables('at 10:17:01'), 'at <*>:<*>:<*>')
+    assert.equal(maskVariables('to bob@example.com'), 'to <*>')
+    assert.equal(maskVariables('x::1 at 10:17'), 'x::<*> at <*>:<*>')
+  }
+})
+
+test('masks the variables that can start right after a letter', () => {
+  // An e-mail starting at '.', '+' or '-' after a word, and a bracketed IPv6 address.
+  assert.equal(maskVariables('a@b.c+d@e.com'), '<*><*>')
+  assert.equal(maskVariables('38101a0b-2096-447d-96ea-a692162415ae.a@b.com'), '<*><*>')
+  assert.equal(maskVariables('addr[::1]:80 x'), 'addr<*> x')
+  assert.equal(maskVariables('x.y@example.org'), '<*>')
+})
+
+test('masks variables at the start and end of a message and next to punctuation', () => {
+  assert.equal(maskVariables('42 items'), '<*> items')
+  assert.equal(maskVariables('port 22'), 'port <*>')
+  assert.equal(maskVariables('(uid=1000,gid=1000)'), '(uid=<*>,gid=<*>)')
+  assert.equal(maskVariables('"/var/log/messages"'), '"<*>"')
+  assert.equal(maskVariables('[2001:db8::1]:443,'), '<*>,')
+  assert.equal(maskVariables('10-20'), '<*><*>')
+  // Only an ASCII letter protects a number: '_', '+' and non-ASCII letters do not.
+  assert.equal(maskVariables('x+1 id_42 v2'), 'x+<*> id_<*> v2')
+  assert.equal(maskVariables('é42 size\u00a01024\tok'), 'é<*> size\u00a0<*>\tok')
+})
