@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCollector, type CollectorHandle } from '../harness/collector.js'
-import { REPO_ROOT } from '../harness/work-dir.js'
+import { makeWorkDir, REPO_ROOT } from '../harness/work-dir.js'
 import { bucketsOf, quantile, subtractBuckets } from './histogram.js'
 import { cpuSeconds, peakRssBytes } from './process-stats.js'
 import { benchParsers } from './parsers.js'
@@ -26,7 +26,7 @@ import { benchElasticsearch } from './elasticsearch.js'
 import { benchSnmp } from './snmp.js'
 import { benchCorrelation } from './correlate.js'
 import { benchTemplates, DEFAULT_DATA_DIR } from './templates.js'
-import { benchAnomalyScoring } from './anomaly-scoring.js'
+import { benchAnomalyScoring, seedAnomalyModel } from './anomaly-scoring.js'
 import { benchNab } from './nab.js'
 
 const COLLECTOR_CORE = '0'
@@ -126,11 +126,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
+/**
+ * A collector as it runs once its first anomaly model is trained (one is registered before it
+ * starts), or with `ml: false` the collector without the ML stage, for comparison.
+ */
 async function withCollector<T>(
   protocol: 'tcp' | 'udp',
   pinned: boolean,
   run: (c: CollectorHandle, port: number) => Promise<T>,
+  options: { ml: boolean } = { ml: true },
 ): Promise<T> {
+  const dataDir = await makeWorkDir('bench-data')
+  if (options.ml) await seedAnomalyModel(dataDir)
   const collector = await startCollector({
     sources: {
       bench: {
@@ -142,6 +149,7 @@ async function withCollector<T>(
     },
     spool: { max_bytes: 16 * 1024 ** 3, when_full: 'block', fsync_interval_ms: 1000 },
     logLevel: 'warn',
+    extra: { data_dir: dataDir, ...(options.ml ? {} : { ml: { enabled: false } }) },
   })
   try {
     // Every thread of the collector (JS, GC helpers, libuv pool) on one core.
@@ -153,6 +161,7 @@ async function withCollector<T>(
   } finally {
     await collector.stop()
     await rm(collector.workDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true })
   }
 }
 
@@ -205,26 +214,31 @@ async function tcpScenario() {
  * at a time, but its disk writes (libuv pool) and GC helpers are not queued behind it. Reports
  * the CPU it used, in cores.
  */
-async function tcpLatencyUnpinned() {
-  return withCollector('tcp', false, async (collector, port) => {
-    const phases = []
-    for (const rate of [25_000, 50_000]) {
-      const phase = await measure(collector, [
-        'tcp',
-        '127.0.0.1',
-        String(port),
-        'rfc5424',
-        String(Math.round(rate * 10 * scale)),
-        String(rate),
-        '1',
-      ])
-      phases.push({
-        ...phase,
-        collectorCores: round((phase.eventsPerSecond * phase.cpuMicrosPerEvent) / 1e6, 2),
-      })
-    }
-    return phases
-  })
+async function tcpLatencyUnpinned(ml = true) {
+  return withCollector(
+    'tcp',
+    false,
+    async (collector, port) => {
+      const phases = []
+      for (const rate of [25_000, 50_000]) {
+        const phase = await measure(collector, [
+          'tcp',
+          '127.0.0.1',
+          String(port),
+          'rfc5424',
+          String(Math.round(rate * 10 * scale)),
+          String(rate),
+          '1',
+        ])
+        phases.push({
+          ...phase,
+          collectorCores: round((phase.eventsPerSecond * phase.cpuMicrosPerEvent) / 1e6, 2),
+        })
+      }
+      return phases
+    },
+    { ml },
+  )
 }
 
 async function udpScenario() {
@@ -264,6 +278,8 @@ const report = {
   messageBytes: 300,
   tcp_rfc5424: await tcpScenario(),
   tcp_rfc5424_latency_unpinned: await tcpLatencyUnpinned(),
+  // The same without the ML stage: the latency and CPU that templates and scoring add.
+  tcp_rfc5424_latency_unpinned_without_ml: await tcpLatencyUnpinned(false),
   udp_rfc3164: await udpScenario(),
   parsers: await benchParsers(),
   spool: await benchSpool(spoolDir),

@@ -83,6 +83,12 @@ interface Cluster {
   count: number
   firstSeen: number
   leaf: Cluster[]
+  /** `tokens` joined, kept until a token generalises: most messages match an unchanged template. */
+  text?: string | undefined
+}
+
+function textOf(cluster: Cluster): string {
+  return (cluster.text ??= cluster.tokens.join(' '))
 }
 
 interface TreeNode {
@@ -158,19 +164,24 @@ export class TemplateMiner {
     this.#messages++
     if (found !== undefined) {
       const t = found.tokens
-      for (let i = 0; i < t.length; i++) if (t[i] !== WILDCARD && t[i] !== tokens[i]) t[i] = WILDCARD
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] !== WILDCARD && t[i] !== tokens[i]) {
+          t[i] = WILDCARD
+          found.text = undefined
+        }
+      }
       found.count++
       this.#touch(found)
       return {
         id: found.id,
-        template: t.join(' '),
+        template: textOf(found),
         isNew: false,
         count: found.count,
         firstSeen: found.firstSeen,
       }
     }
     const cluster = this.#create(tokens, now)
-    return { id: cluster.id, template: cluster.tokens.join(' '), isNew: true, count: 1, firstSeen: now }
+    return { id: cluster.id, template: textOf(cluster), isNew: true, count: 1, firstSeen: now }
   }
 
   /** The template `add` would put the message in, without learning anything; undefined if none. */
