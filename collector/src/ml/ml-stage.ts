@@ -191,7 +191,7 @@ export class MlStage {
       const match = this.#miner.add(event.message, now)
       event.sentinel['template'] = { id: match.id, text: match.template }
       const row = logged.length
-      this.#features.extract(event, match, this.#miner.stats().messages, now, rows, row)
+      this.#features.extract(event, match, this.#miner.messages, now, rows, row)
       this.#sample.offer(rows, row, now)
       this.#baseline.update(rows, row)
       logged.push(event)

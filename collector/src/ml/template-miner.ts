@@ -202,6 +202,11 @@ export class TemplateMiner {
     return [...this.#byId.values()].map((c) => ({ id: c.id, template: c.tokens.join(' '), count: c.count }))
   }
 
+  /** Messages added since the miner started (restores included); `stats()` without the object. */
+  get messages(): number {
+    return this.#messages
+  }
+
   stats(): TemplateMinerStats {
     return { templates: this.#byId.size, messages: this.#messages, evicted: this.#evicted }
   }
