@@ -166,7 +166,10 @@ export class Pipeline implements RecordPort {
     }
     const events = this.#parse(records)
     const annotating = this.#annotate(events)
-    if (annotating === undefined) return this.#addEncoded(records, events)
+    if (annotating === undefined) {
+      this.#addEncoded(records, events)
+      return undefined
+    }
     this.#annotatingRecords += records.length
     return annotating.then(() => {
       this.#annotatingRecords -= records.length
@@ -194,10 +197,9 @@ export class Pipeline implements RecordPort {
     }
   }
 
-  #addEncoded(records: RawRecord[], events: SentinelEvent[]): undefined {
+  #addEncoded(records: RawRecord[], events: SentinelEvent[]): void {
     this.#encoded.push({ records, batch: this.#encode(records, events) })
     this.#encodedRecords += records.length
-    return undefined
   }
 
   /** Write every encoded slice (up to batch_max_events) in one append, unless a write is in flight. */
