@@ -77,8 +77,8 @@ export class MlStage {
   #lastTrained = 0
   #batch: Promise<unknown> = Promise.resolve()
   #savedMessages = -1
-  #savedSeriesUpdates = -1
-  #seriesUpdates = 0
+  /** Series points scored as of the last save (the scorer counts them). */
+  #savedSeriesPoints = -1
   #saves = 0
   #sampledEvicted = { templates: 0, series: 0 }
 
@@ -211,16 +211,17 @@ export class MlStage {
    * learned over days lose little in a few minutes.
    */
   async save(all = true): Promise<void> {
-    const { messages } = this.#miner.stats()
+    const messages = this.#miner.messages
     if (messages !== this.#savedMessages) {
       await writeFileAtomic(join(this.#dir, 'templates.json'), JSON.stringify(this.#miner.snapshot()))
       this.#savedMessages = messages
     }
     this.#saves++
     if (!all && this.#saves % SERIES_SAVE_EVERY !== 0) return
-    if (this.#seriesUpdates !== this.#savedSeriesUpdates) {
+    const { points } = this.#series.stats()
+    if (points !== this.#savedSeriesPoints) {
       await writeFileAtomic(join(this.#dir, 'series.json'), JSON.stringify(this.#series.snapshot()))
-      this.#savedSeriesUpdates = this.#seriesUpdates
+      this.#savedSeriesPoints = points
     }
   }
 
@@ -338,7 +339,6 @@ export class MlStage {
     const histogram = metrics.anomalyScore.labels({ scorer })
     for (let i = 0; i < scores.length; i++) histogram.observe(scores[i] as number)
     metrics.anomalyScoredEvents.inc({ scorer }, scores.length)
-    if (scorer === 'series') this.#seriesUpdates += scores.length
   }
 
   /** Without any model, training starts as soon as enough events over a long enough period were seen. */

@@ -9,6 +9,7 @@
  */
 import { SentinelError } from '../errors/codes.js'
 import { maskVariables, WILDCARD } from './mask.js'
+import { isRecord } from './is-record.js'
 
 export interface TemplateMinerOptions {
   /** Share of a template's constant tokens a message must equal to join it (0 < s <= 1). */
@@ -421,10 +422,6 @@ export class TemplateMiner {
       this.#root.delete(cluster.tokens.length)
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isStringArray(value: unknown): value is string[] {

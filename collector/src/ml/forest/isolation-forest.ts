@@ -9,6 +9,7 @@
  * as BRANCH_LEQ, so both score the same up to the float rounding of the average.
  */
 import { SentinelError } from '../../errors/codes.js'
+import { isRecord } from '../is-record.js'
 
 export interface IsolationForestOptions {
   /** Trees in the forest; more trees make scores steadier and scoring proportionally slower. */
@@ -555,10 +556,6 @@ function readTree(tree: unknown, at: string, ctx: TreeContext): void {
 
 function snapshotError(detail: string): SentinelError {
   return new SentinelError('SNT_ERR_MODEL_INVALID', ['forest snapshot', detail])
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isIntArray(value: unknown): value is number[] {

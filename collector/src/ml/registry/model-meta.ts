@@ -5,6 +5,7 @@
  */
 import type { FeatureSpec } from '../features/feature-spec.js'
 import { isModelVersion } from './model-version.js'
+import { isRecord } from '../is-record.js'
 
 export const MODEL_KINDS = ['isolation-forest', 'imported'] as const
 export type ModelKind = (typeof MODEL_KINDS)[number]
@@ -31,9 +32,6 @@ export interface ModelMeta {
 
 /** What a caller gives `ModelRegistry.add`; the registry assigns version and created_at. */
 export type NewModelMeta = Omit<ModelMeta, 'version' | 'created_at' | 'note'> & { note?: string | null }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const isTimestamp = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v))
 

@@ -4,6 +4,7 @@
  * so a hand-edited or damaged file is reported, never half-trusted.
  */
 import { isModelVersion } from './model-version.js'
+import { isRecord } from '../is-record.js'
 
 export const REGISTRY_FORMAT = 'sentinel.model-registry'
 
@@ -54,9 +55,6 @@ export function serializeRegistryState(state: RegistryState): string {
 export function withHistory(state: RegistryState, ...entries: HistoryEntry[]): RegistryState {
   return { ...state, history: [...state.history, ...entries].slice(-MAX_HISTORY) }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const isVersionOrNull = (v: unknown): v is string | null =>
   v === null || (typeof v === 'string' && isModelVersion(v))

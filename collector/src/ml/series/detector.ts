@@ -18,6 +18,7 @@
  * serves every series (chosen on NAB: see test/bench/nab.ts).
  */
 import { SentinelError } from '../../errors/codes.js'
+import { isRecord } from '../is-record.js'
 
 export interface SeriesDetectorOptions {
   /** A point is an anomaly when its score is >= this. */
@@ -443,8 +444,4 @@ function littleEndian(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes)
   for (let i = 0; i < out.length; i += 4) out.subarray(i, i + 4).reverse()
   return out
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -14,6 +14,7 @@ import {
   type SeriesDetectorSnapshot,
   type SeriesScore,
 } from './detector.js'
+import { isRecord } from '../is-record.js'
 
 export interface SeriesScorerOptions {
   /** Series kept; at the cap the least recently updated one is evicted. */
@@ -191,8 +192,4 @@ export class SeriesScorer {
     this.#series.delete(oldest.value)
     this.#evicted++
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
