@@ -34,6 +34,7 @@ export const ERRORS = {
   SNT_ERR_MODEL_INVALID: { status: 400, message: 'Invalid anomaly model %s: %s' },
   SNT_ERR_MODEL_REGISTRY: { status: 500, message: 'Model registry at %s: %s' },
   SNT_ERR_SERIES_INPUT: { status: 400, message: 'Invalid series input %s: %s' },
+  SNT_ERR_ML_WORKER: { status: 503, message: 'ML worker thread %s' },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

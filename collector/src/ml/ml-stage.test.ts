@@ -11,6 +11,7 @@ import { parseRecord } from '../parse/index.js'
 import { SNMP_POLL_CONTEXT } from '../sources/snmp_poll/records.js'
 import { createMetrics } from '../telemetry/metrics.js'
 import { EVENT_FEATURES } from './features/feature-spec.js'
+import { metricsObserver } from './ml-observer.js'
 import { MlStage } from './ml-stage.js'
 import { ModelRegistry } from './registry/model-registry.js'
 import { importModel } from './registry/train-model.js'
@@ -53,7 +54,11 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, yaml = '')
   const stages: MlStage[] = []
   const open = async () => {
     const metrics = createMetrics({ defaultMetrics: false })
-    const stage = new MlStage(config, dir, { metrics, logger: pino({ level: 'silent' }), now: () => now })
+    const stage = new MlStage(config, dir, {
+      observer: metricsObserver(metrics),
+      logger: pino({ level: 'silent' }),
+      now: () => now,
+    })
     await stage.start()
     stages.push(stage)
     return { stage, metrics }

@@ -16,21 +16,20 @@ import { join } from 'node:path'
 import type { SentinelEvent } from '../event/sentinel-event.js'
 import { writeFileAtomic } from '../spool/atomic-file.js'
 import type { Logger } from '../telemetry/logger.js'
-import type { CollectorMetrics } from '../telemetry/metrics.js'
 import { FeatureBaseline } from './anomaly/feature-baseline.js'
-import { scorePollEvent } from './anomaly/series-annotator.js'
 import { LoadedModels, type LoadedModel, type ModelRole } from './anomaly/loaded-models.js'
+import { scorePoll } from './anomaly/series-annotator.js'
 import { TrainingSample } from './anomaly/training-sample.js'
 import type { MlConfig } from './config.js'
 import { EventFeatureExtractor } from './features/event-features.js'
 import { EVENT_FEATURES } from './features/feature-spec.js'
+import { applyMlAnnotations, factsAt, toMlBatch, type MlAnnotations, type MlBatch } from './ml-batch.js'
+import type { MlObserver, MlStageStats } from './ml-observer.js'
 import { ModelRegistry } from './registry/model-registry.js'
 import { trainAndRegister } from './registry/train-model.js'
 import { SeriesScorer } from './series/series-scorer.js'
 import { TemplateMiner } from './template-miner.js'
 
-/** Formats whose events are log lines with a message to mine. */
-const LOG_FORMATS = new Set(['rfc3164', 'rfc5424', 'cef', 'leef', 'json'])
 /** How often the registry is checked for an operator's promote or rollback. */
 const REGISTRY_POLL_MS = 5_000
 /** Series detectors are saved on every this many periodic saves (templates on each). */
@@ -41,20 +40,10 @@ const MAX_EXPLAINED_PER_BATCH = 32
 const TRAINING_CHECK_MS = 60_000
 
 export interface MlStageDeps {
-  metrics: CollectorMetrics
+  observer: MlObserver
   logger: Logger
   /** Clock in ms (tests). */
   now?: () => number
-}
-
-export interface MlStageStats {
-  templates: number
-  templatesEvicted: number
-  series: number
-  seriesEvicted: number
-  active: string | null
-  shadow: string | null
-  trainingRows: number
 }
 
 export class MlStage {
@@ -75,12 +64,12 @@ export class MlStage {
   #training: Promise<void> | undefined
   #lastTrainingAttempt = 0
   #lastTrained = 0
+  /** The batch being annotated: batches run one after another (they share #rows). */
   #batch: Promise<unknown> = Promise.resolve()
   #savedMessages = -1
   /** Series points scored as of the last save (the scorer counts them). */
   #savedSeriesPoints = -1
   #saves = 0
-  #sampledEvicted = { templates: 0, series: 0 }
 
   constructor(config: MlConfig, dataDir: string, deps: MlStageDeps) {
     this.#config = config
@@ -156,53 +145,60 @@ export class MlStage {
     }
   }
 
-  /** Copies counts to the Prometheus metrics (at scrape time). */
-  sampleMetrics(): void {
-    const { metrics } = this.#deps
-    const { templates, templatesEvicted, series, seriesEvicted } = this.stats()
-    metrics.templates.set(templates)
-    metrics.anomalySeries.set(series)
-    metrics.templatesEvicted.inc(Math.max(0, templatesEvicted - this.#sampledEvicted.templates))
-    metrics.anomalySeriesEvicted.inc(Math.max(0, seriesEvicted - this.#sampledEvicted.series))
-    this.#sampledEvicted = { templates: templatesEvicted, series: seriesEvicted }
+  /** Annotates parsed events in place (the collector does this across a thread: see MlWorker). */
+  async annotate(events: SentinelEvent[]): Promise<void> {
+    const slice = toMlBatch(events)
+    if (slice.logged.length === 0 && slice.polled.length === 0) return
+    applyMlAnnotations(slice, await this.annotateBatch(slice.batch))
   }
 
   /**
-   * The pipeline's annotate step: templates, features and series scores now; model scores after
-   * one batch inference (the returned promise). Never rejects for a model failure: the events then
-   * go on without a score, and the failure is counted.
+   * Templates, features and series scores for a batch, then its model scores after one batch
+   * inference. Batches are annotated one at a time, in call order. Never rejects for a model
+   * failure: the events then go on without a score, and the failure is reported.
    */
-  annotate(events: SentinelEvent[]): Promise<void> | undefined {
+  annotateBatch(batch: MlBatch): Promise<MlAnnotations> {
+    const next = this.#batch.then(() => this.#annotate(batch))
+    this.#batch = next.catch(() => undefined)
+    return next
+  }
+
+  async #annotate(batch: MlBatch): Promise<MlAnnotations> {
     const now = this.#now()
+    const n = batch.messages.length
     const dims = EVENT_FEATURES.length
-    if (this.#rows.length < events.length * dims) this.#rows = new Float32Array(events.length * dims)
+    if (this.#rows.length < n * dims) this.#rows = new Float32Array(n * dims)
     const rows = this.#rows
-    const logged: SentinelEvent[] = []
-    const seriesScores: number[] = []
-    for (const event of events) {
-      if (event.event?.kind === 'pipeline_error') continue
-      const format = event.sentinel.format
-      if (format === 'snmp_poll') {
-        const score = scorePollEvent(this.#series, event, this.#config.explain.top_features)
-        if (score !== undefined) seriesScores.push(score)
-        continue
-      }
-      if (format === undefined || !LOG_FORMATS.has(format) || typeof event.message !== 'string') continue
-      const match = this.#miner.add(event.message, now)
-      event.sentinel['template'] = { id: match.id, text: match.template }
-      const row = logged.length
-      this.#features.extract(event, match, this.#miner.messages, now, rows, row)
-      this.#sample.offer(rows, row, now)
-      this.#baseline.update(rows, row)
-      logged.push(event)
+    const annotations: MlAnnotations = {
+      templateIds: new Array<string>(n),
+      templateTexts: new Array<string>(n),
+      explained: [],
+      polls: batch.polls.map((poll) => scorePoll(this.#series, poll, this.#config.explain.top_features)),
     }
-    if (seriesScores.length > 0) this.#observe('series', seriesScores)
-    if (logged.length > 0 && this.#models?.active === undefined) this.#trainIfFirst()
+    for (let i = 0; i < n; i++) {
+      const match = this.#miner.add(batch.messages[i] as string, now)
+      annotations.templateIds[i] = match.id
+      annotations.templateTexts[i] = match.template
+      this.#features.extract(factsAt(batch, i), match, this.#miner.messages, now, rows, i)
+      this.#sample.offer(rows, i, now)
+      this.#baseline.update(rows, i)
+    }
+    const seriesScores = annotations.polls.flatMap((anomaly) => (anomaly ? [anomaly.score] : []))
+    if (seriesScores.length > 0) this.#deps.observer.scored('series', seriesScores)
+    if (n > 0 && this.#models?.active === undefined) this.#trainIfFirst()
     const active = this.#models?.active
-    if (active === undefined || logged.length === 0) return undefined
-    const batch = this.#scoreBatch(active, this.#models?.shadow, rows, logged)
-    this.#batch = batch
-    return batch
+    if (active === undefined || n === 0) return annotations
+    const shadow = this.#models?.shadow
+    const [scores, shadowScores] = await Promise.all([
+      this.#infer('active', active, rows, n),
+      shadow ? this.#infer('shadow', shadow, rows, n) : undefined,
+    ])
+    if (scores) {
+      annotations.active = { version: active.version, scores }
+      annotations.explained = this.#explain(active, rows, scores)
+    }
+    if (shadowScores && shadow) annotations.shadow = { version: shadow.version, scores: shadowScores }
+    return annotations
   }
 
   /**
@@ -233,7 +229,7 @@ export class MlStage {
     if (registry === undefined || taken === undefined) return undefined
     // Events that arrive while this model trains belong to the next one's period.
     this.#sample.reset()
-    const { metrics, logger } = this.#deps
+    const { observer, logger } = this.#deps
     this.#lastTrainingAttempt = this.#now()
     try {
       const info = await trainAndRegister(registry, taken.rows, taken.n, {
@@ -241,7 +237,7 @@ export class MlStage {
         windowEnd: taken.windowEnd,
         promote,
       })
-      metrics.anomalyTrainings.inc({ outcome: 'registered' })
+      observer.trained('registered')
       this.#lastTrained = this.#now()
       // Daily models would pile up: keep the newest ten (and whatever is active, shadow or rollback target).
       await registry.prune()
@@ -252,33 +248,10 @@ export class MlStage {
       await this.#syncModels()
       return info.version
     } catch (error) {
-      metrics.anomalyTrainings.inc({ outcome: 'failed' })
+      observer.trained('failed')
       logger.error({ error: String(error) }, 'Training an anomaly model failed; the current model stays.')
       return undefined
     }
-  }
-
-  async #scoreBatch(
-    active: LoadedModel,
-    shadow: LoadedModel | undefined,
-    rows: Float32Array,
-    events: SentinelEvent[],
-  ): Promise<void> {
-    const n = events.length
-    const [scores, shadowScores] = await Promise.all([
-      this.#infer('active', active, rows, n),
-      shadow ? this.#infer('shadow', shadow, rows, n) : undefined,
-    ])
-    if (!scores && !shadowScores) return
-    for (let i = 0; i < n; i++) {
-      const anomaly: Record<string, unknown> = scores
-        ? { score: scores[i], model_version: active.version }
-        : {}
-      if (shadowScores && shadow)
-        anomaly['shadow'] = { score: shadowScores[i], model_version: shadow.version }
-      ;(events[i] as SentinelEvent).sentinel['anomaly'] = anomaly
-    }
-    if (scores) this.#explain(active, rows, scores, events)
   }
 
   /**
@@ -287,7 +260,7 @@ export class MlStage {
    * more than scoring it. A trained forest says which features isolated the event; for an imported
    * model, the features furthest from their recent average stand in.
    */
-  #explain(model: LoadedModel, rows: Float32Array, scores: Float32Array, events: SentinelEvent[]): void {
+  #explain(model: LoadedModel, rows: Float32Array, scores: Float32Array): [number, string[]][] {
     const { min_score: minScore, top_features: topK } = this.#config.explain
     const high: number[] = []
     for (let i = 0; i < scores.length; i++) if ((scores[i] as number) >= minScore) high.push(i)
@@ -296,49 +269,36 @@ export class MlStage {
       high.length = MAX_EXPLAINED_PER_BATCH
     }
     const { forest } = model
-    for (const i of high) {
-      const anomaly = (events[i] as SentinelEvent).sentinel['anomaly'] as Record<string, unknown>
+    return high.map((i) => {
       const features = forest
         ? forest.explain(rows, i, topK).map(({ feature }) => feature)
         : this.#baseline.explain(rows, i, topK)
-      anomaly['top_features'] = features.map((f) => EVENT_FEATURES[f])
-    }
+      return [i, features.map((f) => EVENT_FEATURES[f] as string)]
+    })
   }
 
-  /** One batch through one model; undefined (counted, logged) when inference fails. */
+  /** One batch through one model; undefined (reported, logged) when inference fails. */
   async #infer(
     role: ModelRole,
     model: LoadedModel,
     rows: Float32Array,
     n: number,
   ): Promise<Float32Array | undefined> {
-    const { metrics, logger } = this.#deps
+    const { observer, logger } = this.#deps
     const started = performance.now()
     try {
       const scores = await model.scorer.score(rows, n)
-      metrics.anomalyInferenceDuration.observe({ scorer: role }, (performance.now() - started) / 1000)
-      this.#observe(role, scores)
+      observer.inferred(role, (performance.now() - started) / 1000)
+      observer.scored(role, scores)
       return scores
     } catch (error) {
-      metrics.errors.inc({
-        component_id: 'ml',
-        error_type: 'inference',
-        error_code: errorCode(error),
-        stage: 'scoring',
-      })
+      observer.inferenceFailed(errorCode(error))
       logger.error(
         { error: String(error), model: model.version, role },
         'Anomaly inference failed; events go on unscored.',
       )
       return undefined
     }
-  }
-
-  #observe(scorer: 'active' | 'shadow' | 'series', scores: ArrayLike<number>): void {
-    const { metrics } = this.#deps
-    const histogram = metrics.anomalyScore.labels({ scorer })
-    for (let i = 0; i < scores.length; i++) histogram.observe(scores[i] as number)
-    metrics.anomalyScoredEvents.inc({ scorer }, scores.length)
   }
 
   /** Without any model, training starts as soon as enough events over a long enough period were seen. */
@@ -377,7 +337,7 @@ export class MlStage {
   async #syncModels(): Promise<void> {
     const models = this.#models
     if (models === undefined) return
-    const { metrics, logger } = this.#deps
+    const { observer, logger } = this.#deps
     const { changed, replaced, failures } = await models.sync()
     for (const failure of failures) {
       logger.error(
@@ -386,9 +346,7 @@ export class MlStage {
       )
     }
     if (changed.length > 0) {
-      metrics.anomalyModel.reset()
-      if (models.active) metrics.anomalyModel.set({ role: 'active', version: models.active.version }, 1)
-      if (models.shadow) metrics.anomalyModel.set({ role: 'shadow', version: models.shadow.version }, 1)
+      observer.modelsInUse(models.active?.version, models.shadow?.version)
       logger.info(
         { active: models.active?.version ?? null, shadow: models.shadow?.version ?? null },
         'Anomaly models in use changed.',

@@ -178,6 +178,36 @@ test('onParsed sees every event once, in order, with the seq the spool gives it,
   )
 })
 
+test('slices are parsed while earlier ones are annotated, at most four at once, and spooled in order', async (t) => {
+  const waiting: (() => void)[] = []
+  let most = 0
+  const { spool, pipeline } = await setup(t, {
+    annotate: (events) =>
+      new Promise<void>((resolve) => {
+        waiting.push(() => {
+          for (const event of events) event.sentinel['note'] = 'annotated'
+          resolve()
+        })
+        most = Math.max(most, waiting.length)
+      }),
+  })
+  pipeline.push(Array.from({ length: 300 }, (_, i) => record(line(i))))
+  const flushed = pipeline.flush()
+  // Let the pipeline run ahead for a few turns, then answer the newest slice in flight first.
+  for (let turns = 0; turns < 1000 && pipeline.pending > 0; turns++) {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+    waiting.pop()?.()
+  }
+  await flushed
+  assert.equal(most, 4, 'four slices in flight at most')
+  const events = await spooled(spool)
+  assert.deepEqual(
+    events.map((e) => Number(/message number (\d+)/.exec(e.message as string)?.[1])),
+    Array.from({ length: 300 }, (_, i) => i),
+  )
+  assert.ok(events.every((e) => e.sentinel['note'] === 'annotated'))
+})
+
 test('an asynchronous annotate step adds fields before the spool, keeping order and seqs', async (t) => {
   const seen: [number, unknown][] = []
   let calls = 0

@@ -45,8 +45,8 @@ export interface PipelineDeps {
   onParsed?: (seq: number, event: SentinelEvent, record: RawRecord) => void
   /**
    * Adds fields to a slice of parsed events before they are serialised (the ML stage: templates
-   * and anomaly scores). May be asynchronous (batch inference); slices still reach the spool, and
-   * `onParsed`, in order, and a rejection leaves the events as they were.
+   * and anomaly scores). May be asynchronous, with several slices in flight (the ML worker); slices
+   * still reach the spool, and `onParsed`, in order, and a rejection leaves the events as they were.
    */
   annotate?: (events: SentinelEvent[]) => Promise<void> | void
 }
@@ -55,8 +55,20 @@ export interface PipelineDeps {
 const WRITE_RETRY_MS = 500
 /** Records encoded per event-loop turn: small enough that sockets are read in between. */
 const ENCODE_SLICE = 512
+/**
+ * Slices being annotated at once: the ML stage works in another thread, so the next slices are
+ * parsed while it annotates the first; their encoding still waits, to keep spool order.
+ */
+const MAX_ANNOTATING_SLICES = 4
 
 /** Records parsed and serialised, waiting for (or in) a spool write. */
+interface AnnotatingSlice {
+  records: RawRecord[]
+  events: SentinelEvent[]
+  /** Annotated (or failed to be): ready to encode once every slice before it is. */
+  done: boolean
+}
+
 interface EncodedSlice {
   records: RawRecord[]
   batch: FramedBatch
@@ -71,7 +83,8 @@ export class Pipeline implements RecordPort {
   /** Encoded slices not yet committed, oldest first; the first ones may be in the write in flight. */
   #encoded: EncodedSlice[] = []
   #encodedRecords = 0
-  /** Records parsed and waiting for `annotate` to finish (one slice at a time). */
+  /** Slices parsed and handed to `annotate`, oldest first (at most MAX_ANNOTATING_SLICES). */
+  #annotating: AnnotatingSlice[] = []
   #annotatingRecords = 0
   #writing = false
   #encodeScheduled = false
@@ -127,23 +140,23 @@ export class Pipeline implements RecordPort {
     if (this.#encodeScheduled || this.#head === this.#queue.length) return
     // Encoding runs ahead of the writer by at most one write's worth of records.
     if (this.#encodedRecords >= this.#options.batchMaxEvents) return
+    if (this.#annotating.length >= MAX_ANNOTATING_SLICES) return
     this.#encodeScheduled = true
     setImmediate(() => {
-      const annotating = this.#encodeSlice()
-      if (annotating === undefined) return this.#sliceDone()
-      void annotating.then(() => this.#sliceDone())
+      this.#encodeScheduled = false
+      this.#encodeSlice()
+      this.#sliceDone()
     })
   }
 
   #sliceDone(): void {
-    this.#encodeScheduled = false
     this.#startWrite()
     this.#scheduleEncode()
     this.#settle()
   }
 
-  /** Takes the next slice off the queue and encodes it; a promise while `annotate` works on it. */
-  #encodeSlice(): Promise<void> | undefined {
+  /** Takes the next slice off the queue, parses it and encodes it, once annotated, in queue order. */
+  #encodeSlice(): void {
     // A slice ends at ENCODE_SLICE records, at batch_max_events, or once its raw bytes reach a
     // third of batch_max_bytes (serialised events are larger than the raw lines).
     const limit = Math.min(
@@ -156,7 +169,7 @@ export class Pipeline implements RecordPort {
       rawBytes += (this.#queue[end] as RawRecord).data.length
       end++
     }
-    if (end === this.#head) return undefined
+    if (end === this.#head) return
     const records = this.#queue.slice(this.#head, end)
     this.#head = end
     // Compact once the consumed prefix dominates, so the array does not grow without bound.
@@ -166,15 +179,24 @@ export class Pipeline implements RecordPort {
     }
     const events = this.#parse(records)
     const annotating = this.#annotate(events)
-    if (annotating === undefined) {
-      this.#addEncoded(records, events)
-      return undefined
-    }
+    if (annotating === undefined && this.#annotating.length === 0) return this.#addEncoded(records, events)
+    const slice: AnnotatingSlice = { records, events, done: annotating === undefined }
+    this.#annotating.push(slice)
     this.#annotatingRecords += records.length
-    return annotating.then(() => {
+    void annotating?.then(() => {
+      slice.done = true
+      this.#encodeAnnotated()
+      this.#sliceDone()
+    })
+  }
+
+  /** Encodes the annotated slices at the head of the line (a slice waits for those before it). */
+  #encodeAnnotated(): void {
+    while (this.#annotating[0]?.done) {
+      const { records, events } = this.#annotating.shift() as AnnotatingSlice
       this.#annotatingRecords -= records.length
       this.#addEncoded(records, events)
-    })
+    }
   }
 
   #annotate(events: SentinelEvent[]): Promise<void> | undefined {

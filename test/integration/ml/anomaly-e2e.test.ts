@@ -47,11 +47,14 @@ async function modelFile(dir: string, seed: number): Promise<string> {
   const dims = EVENT_FEATURES.length
   const rows = new Float32Array(2000 * dims)
   let state = seed
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   for (let i = 0; i < rows.length; i++) rows[i] = random() * 3
   const forest = IsolationForest.train(rows, dims, { seed })
   const file = join(dir, `model-${seed}.onnx`)
-  await writeFile(file, exportForestToOnnx(forest, { featureSpec: EVENT_FEATURE_SPEC, modelVersion: `site-${seed}` }))
+  await writeFile(
+    file,
+    exportForestToOnnx(forest, { featureSpec: EVENT_FEATURE_SPEC, modelVersion: `site-${seed}` }),
+  )
   return file
 }
 
@@ -67,7 +70,15 @@ async function imported(dataDir: string, file: string, promote: string): Promise
 async function sendAndRead(collector: CollectorHandle, text: string): Promise<ApiEvent & { ml: MlFields }> {
   // A key=value with digits: the miner masks it, so the marker does not split templates.
   const marker = `ref=${Date.now()}${Math.floor(Math.random() * 1e6)}`
-  await runLogger(['-n', '127.0.0.1', '-P', String(collector.port('syslog_udp')), '-d', '--rfc3164', `${text} ${marker}`])
+  await runLogger([
+    '-n',
+    '127.0.0.1',
+    '-P',
+    String(collector.port('syslog_udp')),
+    '-d',
+    '--rfc3164',
+    `${text} ${marker}`,
+  ])
   const [event] = await waitFor(
     async () => {
       const events = await collector.events({ q: marker, limit: 1 })
@@ -119,7 +130,10 @@ test('imported models score logger lines in the real collector; promote and roll
     },
     { description: `events scored by ${second}`, timeoutMs: 30_000 },
   )
-  assert.match(await collector.metrics(), new RegExp(`sentinel_anomaly_model_info\\{role="active",version="${second}"\\} 1`))
+  assert.match(
+    await collector.metrics(),
+    new RegExp(`sentinel_anomaly_model_info\\{role="active",version="${second}"\\} 1`),
+  )
 
   const rolledBack = await sentinel(['ml', 'rollback', '--config', collector.setup.configFile])
   assert.equal(rolledBack.code, 0, rolledBack.stderr)

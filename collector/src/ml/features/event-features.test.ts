@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { SentinelEvent } from '../../event/sentinel-event.js'
 import { TemplateMiner } from '../template-miner.js'
-import { deviceKey, EventFeatureExtractor, type EventFeatureOptions } from './event-features.js'
+import {
+  deviceKey,
+  EventFeatureExtractor,
+  logEventFacts,
+  type EventFeatureOptions,
+} from './event-features.js'
 import { EVENT_FEATURES, type EventFeatureName } from './feature-spec.js'
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0)
@@ -34,7 +39,7 @@ function harness(options: Partial<EventFeatureOptions> = {}) {
     extractor,
     add(e: SentinelEvent, now: number): Record<EventFeatureName, number> {
       const match = miner.add(e.message as string, now)
-      extractor.extract(e, match, miner.stats().messages, now, rows, 0)
+      extractor.extract(logEventFacts(e), match, miner.stats().messages, now, rows, 0)
       return Object.fromEntries(EVENT_FEATURES.map((name, i) => [name, rows[i] as number])) as Record<
         EventFeatureName,
         number

@@ -68,12 +68,35 @@ interface DeviceWindow {
   baseline: number | undefined
 }
 
+/** What the extractor reads of a log event (all it needs, so events can be scored in another thread). */
+export interface LogEventFacts {
+  /** The device the event is counted against (deviceKey). */
+  device: string
+  /** Syslog severity code; informational (6) when the event has none. */
+  severity: number
+  /** source.ip, when the event has one. */
+  sourceIp: string | undefined
+  /** destination.port, when the event has one. */
+  port: number | undefined
+}
+
 /** The device an event is counted against: its host name, else the address it came from. */
 export function deviceKey(event: SentinelEvent): string {
   const name = event.host?.name
   if (typeof name === 'string' && name !== '') return name
   const peer = (event.sentinel['peer'] as { ip?: unknown } | undefined)?.ip
   return typeof peer === 'string' ? peer : 'unknown'
+}
+
+export function logEventFacts(event: SentinelEvent): LogEventFacts {
+  const ip = event.source?.ip
+  const port = event.destination?.port
+  return {
+    device: deviceKey(event),
+    severity: event.log?.syslog?.severity?.code ?? DEFAULT_SEVERITY,
+    sourceIp: typeof ip === 'string' ? ip : undefined,
+    port: typeof port === 'number' ? port : undefined,
+  }
 }
 
 export class EventFeatureExtractor {
@@ -106,7 +129,7 @@ export class EventFeatureExtractor {
    * `now` is the arrival time in ms.
    */
   extract(
-    event: SentinelEvent,
+    event: LogEventFacts,
     template: TemplateUse,
     messages: number,
     now: number,
@@ -114,9 +137,9 @@ export class EventFeatureExtractor {
     row: number,
   ): void {
     const minute = Math.floor(now / MINUTE_MS)
-    const device = this.#device(deviceKey(event), minute)
+    const device = this.#device(event.device, minute)
     const bucket = device.buckets[minute % this.#windowMinutes] as Bucket
-    const severity = event.log?.syslog?.severity?.code ?? DEFAULT_SEVERITY
+    const severity = event.severity
     const cap = this.options.maxDistinctPerDevice
 
     bucket.count++
@@ -131,12 +154,12 @@ export class EventFeatureExtractor {
       device.templates.set(template.id, templateCount)
       bucket.templates.set(template.id, (bucket.templates.get(template.id) ?? 0) + 1)
     }
-    const peer = event.source?.ip
-    if (typeof peer === 'string' && (device.peers.size < cap || device.peers.has(peer))) {
+    const peer = event.sourceIp
+    if (peer !== undefined && (device.peers.size < cap || device.peers.has(peer))) {
       device.peers.set(peer, minute)
     }
-    const port = event.destination?.port
-    if (typeof port === 'number' && (device.ports.size < cap || device.ports.has(port))) {
+    const port = event.port
+    if (port !== undefined && (device.ports.size < cap || device.ports.has(port))) {
       device.ports.set(port, minute)
     }
 
