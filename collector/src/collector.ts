@@ -15,7 +15,7 @@ import { parseRecord } from './parse/index.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import { RecentEvents } from './pipeline/recent-events.js'
 import { Correlator } from './correlate/correlator.js'
-import { MlWorker } from './ml/worker/ml-worker.js'
+import { createMlRunner } from './ml/ml-runner.js'
 import { configuredRules } from './correlate/shipped.js'
 import { AlertmanagerSender } from './sinks/alertmanager/sender.js'
 import { createSinks } from './sinks/create-sinks.js'
@@ -76,7 +76,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     await spool.close()
     throw error
   })
-  const ml = config.ml.enabled ? new MlWorker(config.ml, config.data_dir, { metrics, logger }) : undefined
+  const ml = config.ml.enabled ? createMlRunner(config.ml, config.data_dir, { metrics, logger }) : undefined
   const pipeline = new Pipeline(
     {
       batchMaxEvents: config.pipeline.batch_max_events,

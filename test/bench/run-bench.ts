@@ -135,7 +135,7 @@ async function withCollector<T>(
   protocol: 'tcp' | 'udp',
   pinned: boolean,
   run: (c: CollectorHandle, port: number) => Promise<T>,
-  options: { ml: boolean } = { ml: true },
+  options: { ml: boolean; thread?: 'worker' | 'inline' } = { ml: true },
 ): Promise<T> {
   const dataDir = await makeWorkDir('bench-data')
   if (options.ml) await seedAnomalyModel(dataDir)
@@ -150,7 +150,11 @@ async function withCollector<T>(
     },
     spool: { max_bytes: 16 * 1024 ** 3, when_full: 'block', fsync_interval_ms: 1000 },
     logLevel: 'warn',
-    extra: { data_dir: dataDir, ...(options.ml ? {} : { ml: { enabled: false } }) },
+    extra: {
+      data_dir: dataDir,
+      ...(options.ml ? {} : { ml: { enabled: false } }),
+      ...(options.thread ? { ml: { thread: options.thread } } : {}),
+    },
   })
   try {
     // Every thread of the collector (JS, GC helpers, libuv pool) on one core.
@@ -215,7 +219,7 @@ async function tcpScenario() {
  * at a time, but its disk writes (libuv pool) and GC helpers are not queued behind it. Reports
  * the CPU it used, in cores.
  */
-async function tcpLatencyUnpinned(ml = true) {
+async function tcpLatencyUnpinned(ml = true, thread?: 'worker' | 'inline') {
   return withCollector(
     'tcp',
     false,
@@ -238,7 +242,7 @@ async function tcpLatencyUnpinned(ml = true) {
       }
       return phases
     },
-    { ml },
+    { ml, ...(thread ? { thread } : {}) },
   )
 }
 
@@ -274,6 +278,8 @@ const scenarios: Record<string, () => unknown> = {
   tcp_rfc5424_latency_unpinned: () => tcpLatencyUnpinned(),
   // The same without the ML stage: the latency and CPU that templates and scoring add.
   tcp_rfc5424_latency_unpinned_without_ml: () => tcpLatencyUnpinned(false),
+  // And with the stage in its worker thread (\`auto\` runs it inline on fewer than four cores).
+  tcp_rfc5424_latency_unpinned_ml_worker: () => tcpLatencyUnpinned(true, 'worker'),
   udp_rfc3164: udpScenario,
   parsers: benchParsers,
   spool: () => benchSpool(spoolDir),

@@ -101,7 +101,8 @@ test('imported models score logger lines in the real collector; promote and roll
   const start = () =>
     startCollector({
       sources: { syslog_udp: { type: 'syslog', protocol: 'udp', timezone: 'UTC' } },
-      extra: { data_dir: dataDir },
+      // The worker thread, whatever this machine's cores (inline is what `auto` picks on small ones).
+      extra: { data_dir: dataDir, ml: { thread: 'worker' } },
     })
   let collector = await start()
   defer(() => collector.stop())

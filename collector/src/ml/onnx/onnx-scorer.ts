@@ -9,8 +9,8 @@
  * onnxruntime-node does not expose a model's custom metadata, so it is read by decoding the bytes
  * with onnx-proto. Sessions default to one intra-op and one inter-op thread: the collector scales
  * by process, and one thread per batch keeps latency predictable. Note that onnxruntime-node runs
- * a session on the JavaScript thread (after a setImmediate), so a batch blocks the event loop for
- * as long as it takes; batch sizes bound that pause.
+ * a session on the calling JavaScript thread (after a setImmediate), so a batch blocks that thread
+ * for as long as it takes: the collector scores in the ML worker thread, not on its event loop.
  */
 import * as ort from 'onnxruntime-node'
 import onnxProto from 'onnx-proto'

@@ -165,7 +165,7 @@ export async function trainAndRegister(
   }
   const trainingMs = performance.now() - started
 
-  // Metrics from an even spread of rows: scoring all of a large sample would pause the event loop.
+  // Metrics from an even spread of rows: scoring all of a large sample would hold up the next batches.
   const measured = sampleRows(data, n, dims, METRIC_ROWS)
   const scores = forest.scoreBatch(measured.rows, measured.n)
   let unusual = 0

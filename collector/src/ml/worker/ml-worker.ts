@@ -35,6 +35,7 @@ interface Waiting {
 }
 
 export class MlWorker {
+  readonly thread = 'worker'
   readonly #input: MlThreadInput
   readonly #deps: MlWorkerDeps
   readonly #observer: MlObserver
