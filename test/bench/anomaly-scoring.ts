@@ -74,6 +74,15 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
 }
 
+/** p50, p99 and max of slice durations (ms), sorted. */
+function sliceLatency(sorted: readonly number[]) {
+  return {
+    p50: round(quantile(sorted, 0.5), 3),
+    p99: round(quantile(sorted, 0.99), 3),
+    max: round(sorted.at(-1) ?? 0, 3),
+  }
+}
+
 /** The warm-up's feature rows (from its second window on, when device windows are full), and the
  * miner and extractor that made them, ready to go on with the events after it. */
 function warmUp() {
@@ -168,7 +177,7 @@ async function featuresAndInference(total: number) {
     extractionMicrosPerEvent: round((extracting * 1000) / total, 3),
     scoredAtLeast06: high,
     sliceEvents: SLICE,
-    addedLatencyMs: { p50: round(quantile(durations, 0.5), 3), p99: round(quantile(durations, 0.99), 3) },
+    addedLatencyMs: sliceLatency(durations),
   }
 }
 
@@ -228,15 +237,18 @@ async function wholeStage(total: number) {
       eventsPerSecond: Math.round(total / (timed / 1000)),
       microsPerEvent: round((timed * 1000) / total, 3),
       sliceEvents: SLICE,
-      addedLatencyMs: {
-        p50: round(quantile(durations, 0.5), 3),
-        p99: round(quantile(durations, 0.99), 3),
-        max: round(durations.at(-1) ?? 0, 3),
-      },
+      addedLatencyMs: sliceLatency(durations),
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** CPU time of this process's main thread (user + system; Linux), in seconds. */
+function mainThreadCpuSeconds(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /**
@@ -246,13 +258,6 @@ async function wholeStage(total: number) {
  * event (making the batch, structured clone both ways, writing the fields on): what the ML stage
  * still costs the collector's event loop.
  */
-/** CPU time of this process's main thread (user + system; Linux), in seconds. */
-function mainThreadCpuSeconds(): number {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
 async function inWorkerThread(total: number) {
   const dir = await mkdtemp(join(tmpdir(), 'sentinel-bench-ml-worker-'))
   try {
@@ -288,11 +293,7 @@ async function inWorkerThread(total: number) {
       scoredEvents: scored,
       sliceEvents: SLICE,
       collectorThreadMicrosPerEvent: round((busy * 1e6) / measuredEvents, 3),
-      addedLatencyMs: {
-        p50: round(quantile(durations, 0.5), 3),
-        p99: round(quantile(durations, 0.99), 3),
-        max: round(durations.at(-1) ?? 0, 3),
-      },
+      addedLatencyMs: sliceLatency(durations),
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
