@@ -31,14 +31,10 @@ export function createMlRunner(
   dataDir: string,
   deps: { metrics: CollectorMetrics; logger: Logger },
 ): MlRunner {
-  const thread =
-    config.thread === 'auto'
-      ? availableParallelism() >= WORKER_FROM_CORES
-        ? 'worker'
-        : 'inline'
-      : config.thread
+  const cores = availableParallelism()
+  const thread = config.thread !== 'auto' ? config.thread : cores >= WORKER_FROM_CORES ? 'worker' : 'inline'
   deps.logger.info(
-    { thread, cores: availableParallelism() },
+    { thread, cores },
     thread === 'worker' ? 'The ML stage runs in a worker thread.' : 'The ML stage runs on the event loop.',
   )
   if (thread === 'worker') return new MlWorker(config, dataDir, deps)

@@ -46,6 +46,7 @@ export class MlWorker {
   #stopping = false
   #nextId = 1
   readonly #waiting = new Map<number, Waiting>()
+  /** The counts the worker reported with its last answer. */
   #stats: MlStageStats | undefined
   #restarts = 0
   #restartTimer: NodeJS.Timeout | undefined
@@ -75,11 +76,6 @@ export class MlWorker {
       this.#ready = false
       await worker.terminate()
     }
-  }
-
-  /** The counts the worker reported with its last answer. */
-  stats(): MlStageStats | undefined {
-    return this.#stats
   }
 
   /** Copies the worker's counts to the metrics (at scrape time). */
