@@ -7,6 +7,7 @@
  */
 import type { SentinelEvent } from '../../event/sentinel-event.js'
 import { EVENT_FEATURES, type EventFeatureName } from './feature-spec.js'
+import { RecentKeys } from './recent-keys.js'
 
 export interface EventFeatureOptions {
   /** The per-device window, in seconds (whole minutes). */
@@ -61,9 +62,9 @@ interface DeviceWindow {
   count: number
   errors: number
   templates: Map<string, number>
-  /** Peer address / port -> minute last seen. */
-  peers: Map<string, number>
-  ports: Map<number, number>
+  /** Peer addresses and destination ports seen in the window. */
+  peers: RecentKeys<string>
+  ports: RecentKeys<number>
   /** Moving average of events per minute; undefined until the device's first minute completes. */
   baseline: number | undefined
 }
@@ -154,14 +155,8 @@ export class EventFeatureExtractor {
       device.templates.set(template.id, templateCount)
       bucket.templates.set(template.id, (bucket.templates.get(template.id) ?? 0) + 1)
     }
-    const peer = event.sourceIp
-    if (peer !== undefined && (device.peers.size < cap || device.peers.has(peer))) {
-      device.peers.set(peer, minute)
-    }
-    const port = event.port
-    if (port !== undefined && (device.ports.size < cap || device.ports.has(port))) {
-      device.ports.set(port, minute)
-    }
+    if (event.sourceIp !== undefined) device.peers.add(event.sourceIp, minute)
+    if (event.port !== undefined) device.ports.add(event.port, minute)
 
     // Events in the last sixty seconds: this minute so far plus the unexpired part of the last.
     const intoMinute = (now - minute * MINUTE_MS) / MINUTE_MS
@@ -178,8 +173,8 @@ export class EventFeatureExtractor {
     rows[at + COLUMN.device_distinct_templates] = Math.log1p(device.templates.size)
     rows[at + COLUMN.severity] = severity
     rows[at + COLUMN.device_error_share] = device.errors / device.count
-    rows[at + COLUMN.device_distinct_peers] = Math.log1p(device.peers.size)
-    rows[at + COLUMN.device_distinct_ports] = Math.log1p(device.ports.size)
+    rows[at + COLUMN.device_distinct_peers] = Math.log1p(device.peers.count)
+    rows[at + COLUMN.device_distinct_ports] = Math.log1p(device.ports.count)
     rows[at + COLUMN.hour_sin] = this.#hourSin
     rows[at + COLUMN.hour_cos] = this.#hourCos
     rows[at + COLUMN.device_rate] = Math.log1p(rate)
@@ -196,7 +191,7 @@ export class EventFeatureExtractor {
         this.#devices.delete(stalest)
         this.#evictedDevices++
       }
-      device = newDevice(minute, this.#windowMinutes)
+      device = newDevice(minute, this.#windowMinutes, this.options.maxDistinctPerDevice)
       this.#devices.set(key, device)
     } else if (device.minute < minute) {
       this.#advance(device, minute)
@@ -232,9 +227,8 @@ export class EventFeatureExtractor {
       bucket.errors = 0
       bucket.templates.clear()
     }
-    const oldest = minute - size + 1
-    for (const [peer, seen] of device.peers) if (seen < oldest) device.peers.delete(peer)
-    for (const [port, seen] of device.ports) if (seen < oldest) device.ports.delete(port)
+    device.peers.advance(minute)
+    device.ports.advance(minute)
     device.minute = minute
   }
 
@@ -247,15 +241,15 @@ export class EventFeatureExtractor {
   }
 }
 
-function newDevice(minute: number, size: number): DeviceWindow {
+function newDevice(minute: number, size: number, cap: number): DeviceWindow {
   return {
     minute,
     buckets: Array.from({ length: size }, () => ({ count: 0, errors: 0, templates: new Map() })),
     count: 0,
     errors: 0,
     templates: new Map(),
-    peers: new Map(),
-    ports: new Map(),
+    peers: new RecentKeys(size, cap, minute),
+    ports: new RecentKeys(size, cap, minute),
     baseline: undefined,
   }
 }
