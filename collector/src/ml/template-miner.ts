@@ -8,7 +8,7 @@
  * per tree node. State can be saved and restored as JSON.
  */
 import { SentinelError } from '../errors/codes.js'
-import { maskVariables, WILDCARD } from './mask.js'
+import { maskTokens, WILDCARD } from './mask.js'
 import { isRecord } from './is-record.js'
 
 export interface TemplateMinerOptions {
@@ -117,11 +117,6 @@ function fnv1a(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0')
 }
 
-function tokenise(message: string): string[] {
-  const masked = maskVariables(message).trim()
-  return masked === '' ? [] : masked.split(/\s+/)
-}
-
 function checkOptions(options: TemplateMinerOptions): string | undefined {
   const { similarity, depth, maxChildren, maxTemplates } = options
   if (typeof similarity !== 'number' || !(similarity > 0 && similarity <= 1))
@@ -160,7 +155,7 @@ export class TemplateMiner {
    * `now` (ms since the epoch) only dates new templates.
    */
   add(message: string, now = Date.now()): TemplateMatch {
-    const tokens = tokenise(message)
+    const tokens = maskTokens(message)
     const found = this.#search(tokens)
     this.#messages++
     if (found !== undefined) {
@@ -187,7 +182,7 @@ export class TemplateMiner {
 
   /** The template `add` would put the message in, without learning anything; undefined if none. */
   match(message: string): { id: string; template: string } | undefined {
-    const found = this.#search(tokenise(message))
+    const found = this.#search(maskTokens(message))
     return found === undefined ? undefined : { id: found.id, template: found.tokens.join(' ') }
   }
 
