@@ -33,6 +33,7 @@ import { benchNab } from './nab.js'
 const COLLECTOR_CORE = '0'
 const GENERATOR_CORE = '1'
 const LATENCY_METRIC = 'sentinel_pipeline_latency_seconds'
+const ML_STAGE_METRIC = 'sentinel_anomaly_stage_seconds'
 const scale = Number(process.env.BENCH_SCALE ?? '1')
 
 interface LoadResult {
@@ -96,13 +97,17 @@ async function waitForAppended(
 /** Offer a load and measure what reached the spool, how fast, how late, and at what CPU cost. */
 async function measure(collector: CollectorHandle, args: string[]) {
   const pid = collector.process.pid
-  const before = bucketsOf(await collector.samples(), LATENCY_METRIC)
+  const samplesBefore = await collector.samples()
+  const before = bucketsOf(samplesBefore, LATENCY_METRIC)
+  const stageBefore = bucketsOf(samplesBefore, ML_STAGE_METRIC)
   const cpuBefore = cpuSeconds(pid)
   const base = await appended(collector)
   const load = await runLoad(args)
   const done = await waitForAppended(collector, base + load.sent)
   const cpu = cpuSeconds(pid) - cpuBefore
-  const phase = subtractBuckets(bucketsOf(await collector.samples(), LATENCY_METRIC), before)
+  const samplesAfter = await collector.samples()
+  const phase = subtractBuckets(bucketsOf(samplesAfter, LATENCY_METRIC), before)
+  const stage = subtractBuckets(bucketsOf(samplesAfter, ML_STAGE_METRIC), stageBefore)
   const spooled = done.count - base
   const seconds = (done.at - load.startedAt) / 1000
   return {
@@ -112,6 +117,13 @@ async function measure(collector: CollectorHandle, args: string[]) {
     eventsPerSecond: Math.round(spooled / seconds),
     p50Ms: round(quantile(0.5, phase) * 1000),
     p99Ms: round(quantile(0.99, phase) * 1000),
+    // Per slice, the time in the ML stage (absent without it): the latency it adds to the slice's events.
+    ...((stage.counts.at(-1) ?? 0) > 0
+      ? {
+          mlStageP50Ms: round(quantile(0.5, stage) * 1000),
+          mlStageP99Ms: round(quantile(0.99, stage) * 1000),
+        }
+      : {}),
     cpuMicrosPerEvent: round((cpu * 1e6) / Math.max(1, spooled), 1),
     eventsPerCpuSecond: Math.round(spooled / Math.max(cpu, 0.01)),
   }

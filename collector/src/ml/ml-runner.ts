@@ -37,14 +37,38 @@ export function createMlRunner(
     { thread, cores },
     thread === 'worker' ? 'The ML stage runs in a worker thread.' : 'The ML stage runs on the event loop.',
   )
-  if (thread === 'worker') return new MlWorker(config, dataDir, deps)
+  const runner = thread === 'worker' ? new MlWorker(config, dataDir, deps) : inline(config, dataDir, deps)
+  return timed(runner, deps.metrics)
+}
+
+function inline(
+  config: MlConfig,
+  dataDir: string,
+  deps: { metrics: CollectorMetrics; logger: Logger },
+): MlRunner {
   const stage = new MlStage(config, dataDir, { observer: metricsObserver(deps.metrics), logger: deps.logger })
   const sample = statsSampler(deps.metrics)
   return {
-    thread,
+    thread: 'inline',
     start: () => stage.start(),
     stop: () => stage.stop(),
     annotate: (events) => stage.annotate(events),
     sampleMetrics: () => sample(stage.stats()),
+  }
+}
+
+/** The runner, with the time each slice spends in the stage observed (sentinel_anomaly_stage_seconds). */
+function timed(runner: MlRunner, metrics: CollectorMetrics): MlRunner {
+  return {
+    thread: runner.thread,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    sampleMetrics: () => runner.sampleMetrics(),
+    annotate: (events) => {
+      const started = performance.now()
+      return runner.annotate(events)?.then(() => {
+        metrics.anomalyStageDuration.observe((performance.now() - started) / 1000)
+      })
+    },
   }
 }

@@ -46,6 +46,7 @@ export interface CollectorMetrics {
   anomalyScore: Histogram<'scorer'>
   anomalyScoredEvents: Counter<'scorer'>
   anomalyInferenceDuration: Histogram<'scorer'>
+  anomalyStageDuration: Histogram<never>
   anomalyModel: Gauge<'role' | 'version'>
   anomalyTrainings: Counter<'outcome'>
   templates: Gauge<never>
@@ -305,6 +306,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Colle
       name: 'sentinel_anomaly_inference_seconds',
       help: 'Time one batch spent in ONNX inference, by scorer (active, shadow).',
       labelNames: ['scorer'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    anomalyStageDuration: new Histogram({
+      name: 'sentinel_anomaly_stage_seconds',
+      help: 'Time a pipeline slice spent in the ML stage (templates, features, scoring; with ml.thread worker, the round trip): the latency the stage adds to its events.',
       buckets: LATENCY_BUCKETS,
       registers,
     }),

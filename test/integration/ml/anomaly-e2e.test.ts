@@ -131,10 +131,11 @@ test('imported models score logger lines in the real collector; promote and roll
     },
     { description: `events scored by ${second}`, timeoutMs: 30_000 },
   )
-  assert.match(
-    await collector.metrics(),
-    new RegExp(`sentinel_anomaly_model_info\\{role="active",version="${second}"\\} 1`),
-  )
+  const metrics = await collector.metrics()
+  assert.match(metrics, new RegExp(`sentinel_anomaly_model_info\\{role="active",version="${second}"\\} 1`))
+  // Every slice's round trip through the worker is timed: the latency the stage adds.
+  const slicesTimed = Number(/^sentinel_anomaly_stage_seconds_count (\d+)$/m.exec(metrics)?.[1])
+  assert.ok(slicesTimed > 0, 'sentinel_anomaly_stage_seconds counts the annotated slices')
 
   const rolledBack = await sentinel(['ml', 'rollback', '--config', collector.setup.configFile])
   assert.equal(rolledBack.code, 0, rolledBack.stderr)
