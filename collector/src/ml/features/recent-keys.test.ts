@@ -73,3 +73,16 @@ test('matches a brute-force count over random sightings, gaps and bursts include
     if (step % 97 === 0) assert.equal(keys.count, expected(sightings, minute, minutes), `step ${step}`)
   }
 })
+
+test('a key added for a minute before the window ends counts as seen in its last minute', () => {
+  // The collector's clock stepped back: the key is one key, and it leaves the window once.
+  const keys = new RecentKeys<string>(3, 100, M)
+  keys.add('a', M - 4)
+  keys.add('a', M)
+  keys.add('b', M - 1)
+  assert.equal(keys.count, 2)
+  keys.advance(M + 2)
+  assert.equal(keys.count, 2)
+  keys.advance(M + 3)
+  assert.equal(keys.count, 0)
+})

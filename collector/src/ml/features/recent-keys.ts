@@ -55,10 +55,12 @@ export class RecentKeys<K> {
   }
 
   /**
-   * Records `key` as seen in `minute`, the window's last; a new key is not counted while `cap`
+   * Records `key` as seen at minute `at`, the window's last; a new key is not counted while `cap`
    * keys of the window are held.
    */
-  add(key: K, minute: number): void {
+  add(key: K, at: number): void {
+    // A clock stepped back counts as the window's last minute: the order, and the counts, hold.
+    const minute = Math.max(at, this.#oldest + this.#minutes - 1)
     this.#forget(FORGET_PER_ADD)
     const last = this.#lastSeen.get(key)
     if (last === minute) return
