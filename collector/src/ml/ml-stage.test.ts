@@ -279,3 +279,16 @@ test('SNMP poll values are scored by their series detectors', async (t) => {
   assert.deepEqual(peak.top_features, ['ifHCInOctets'])
   assert.equal(stage.stats().series, 2)
 })
+
+test('a slice with nothing to annotate gives the pipeline nothing to wait for', async (t) => {
+  const { open } = await setup(t)
+  const { stage } = await open()
+  assert.equal(stage.annotate([]), undefined)
+  // A malformed line becomes an error event: it keeps its original, and the stage leaves it alone.
+  const broken = parse('<999>not syslog at all', T0)
+  assert.equal(broken.event?.kind, 'pipeline_error')
+  assert.equal(stage.annotate([broken]), undefined)
+  const event = ordinary(1, T0)
+  await stage.annotate([event])
+  assert.match(String((event.sentinel['template'] as { id?: unknown }).id), /^[0-9a-f]{8}/)
+})

@@ -145,11 +145,14 @@ export class MlStage {
     }
   }
 
-  /** Annotates parsed events in place (the collector does this across a thread: see MlWorker). */
-  async annotate(events: SentinelEvent[]): Promise<void> {
+  /**
+   * Annotates parsed events in place (the collector does this across a thread: see MlWorker);
+   * nothing to wait for when the slice has no log events or polls.
+   */
+  annotate(events: SentinelEvent[]): Promise<void> | undefined {
     const slice = toMlBatch(events)
-    if (slice.logged.length === 0 && slice.polled.length === 0) return
-    applyMlAnnotations(slice, await this.annotateBatch(slice.batch))
+    if (slice.logged.length === 0 && slice.polled.length === 0) return undefined
+    return this.annotateBatch(slice.batch).then((annotations) => applyMlAnnotations(slice, annotations))
   }
 
   /**
