@@ -144,8 +144,7 @@ interface Slice {
  */
 async function slices(from: number, count: number): Promise<Slice[]> {
   const out: Slice[] = []
-  for (let at = from; at < from + count; at += CHUNK) {
-    const made = events(at, Math.min(CHUNK, from + count - at))
+  for (const { at, events: made } of chunks(from, count)) {
     for (let offset = 0; offset < made.length; offset += SLICE)
       out.push({ from: at + offset, batch: toMlBatch(made.slice(offset, offset + SLICE)).batch })
   }
