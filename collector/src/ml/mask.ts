@@ -123,38 +123,3 @@ export function maskVariables(message: string): string {
   const re = (maskRegExps[features] ??= maskRegExp(features))
   return message.replace(re, WILDCARD)
 }
-
-const WHITESPACE = /\s+/
-
-/**
- * The message split on whitespace, each token masked as `maskVariables` would mask it in the
- * message: no kind matches across whitespace, and every leading or trailing assertion treats
- * whitespace as it treats the start or end of a string. Only tokens that could hold a variable go
- * through the expression; in typical syslog most words cannot, and this is the miner's hot path.
- *
- * @example
- * maskTokens(' from 10.0.0.7 port 22') // ['from', '<*>', 'port', '<*>']
- */
-export function maskTokens(message: string): string[] {
-  const trimmed = message.trim()
-  if (trimmed === '') return []
-  const tokens = trimmed.split(WHITESPACE)
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string
-    if (mayHoldVariable(token)) tokens[i] = maskVariables(token)
-  }
-  return tokens
-}
-
-/**
- * False only for a token no kind can match: every kind needs a digit, `:`, `/` or `@`, except a
- * UUID spelled in hex letters alone (36 characters with dashes).
- */
-function mayHoldVariable(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i)
-    // 0-9 and ':' (48-58), '/' (47), '@' (64)
-    if ((c >= 47 && c <= 58) || c === 64) return true
-  }
-  return token.length >= 36 && token.includes('-')
-}

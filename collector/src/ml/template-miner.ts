@@ -1,6 +1,6 @@
 /**
- * @module Online log template miner after Drain (He et al., ICWS 2017): messages are masked, split
- * on whitespace and routed through a fixed-depth tree (token count, then the leading tokens) to a
+ * @module Online log template miner after Drain (He et al., ICWS 2017): messages are split on
+ * whitespace, their variable tokens masked, and routed through a fixed-depth tree (token count, then the leading tokens) to a
  * leaf holding a few templates; the most similar one above a threshold absorbs the message, with
  * differing tokens turned into `<*>`, or a new template is made. Ids are a hash of a template's
  * first text and never change when it generalises, so dashboards and alerts keyed on them hold.
@@ -8,7 +8,8 @@
  * per tree node. State can be saved and restored as JSON.
  */
 import { SentinelError } from '../errors/codes.js'
-import { maskTokens, WILDCARD } from './mask.js'
+import { WILDCARD } from './mask.js'
+import { MessageTokens, routesAsWildcard } from './message-tokens.js'
 import { isRecord } from './is-record.js'
 
 export interface TemplateMinerOptions {
@@ -100,13 +101,6 @@ interface TreeNode {
 
 const newNode = (): TreeNode => ({ children: new Map(), clusters: [] })
 
-const DIGIT_RE = /\d/
-
-/** Tokens with digits or wildcards are variables for routing: they must not split the tree. */
-function routesAsWildcard(token: string): boolean {
-  return token === WILDCARD || DIGIT_RE.test(token)
-}
-
 /** 32-bit FNV-1a as eight hex digits: short, stable across processes and versions of Node. */
 function fnv1a(text: string): string {
   let hash = 0x811c9dc5
@@ -140,6 +134,8 @@ export class TemplateMiner {
   readonly #root = new Map<number, TreeNode>()
   /** Insertion order is recency: a match moves the template to the end, eviction takes the first. */
   readonly #byId = new Map<string, Cluster>()
+  /** The message being added or matched, scanned in place (one at a time: the miner is synchronous). */
+  readonly #tokens = new MessageTokens()
   #evicted = 0
   #messages = 0
 
@@ -155,13 +151,14 @@ export class TemplateMiner {
    * `now` (ms since the epoch) only dates new templates.
    */
   add(message: string, now = Date.now()): TemplateMatch {
-    const tokens = maskTokens(message)
+    const tokens = this.#tokens.scan(message)
     const found = this.#search(tokens)
     this.#messages++
     if (found !== undefined) {
       const t = found.tokens
       for (let i = 0; i < t.length; i++) {
-        if (t[i] !== WILDCARD && t[i] !== tokens[i]) {
+        const token = t[i] as string
+        if (token !== WILDCARD && !tokens.equals(i, token)) {
           t[i] = WILDCARD
           found.text = undefined
         }
@@ -176,13 +173,13 @@ export class TemplateMiner {
         firstSeen: found.firstSeen,
       }
     }
-    const cluster = this.#create(tokens, now)
+    const cluster = this.#create(tokens.texts(), now)
     return { id: cluster.id, template: textOf(cluster), isNew: true, count: 1, firstSeen: now }
   }
 
   /** The template `add` would put the message in, without learning anything; undefined if none. */
   match(message: string): { id: string; template: string } | undefined {
-    const found = this.#search(maskTokens(message))
+    const found = this.#search(this.#tokens.scan(message))
     return found === undefined ? undefined : { id: found.id, template: found.tokens.join(' ') }
   }
 
@@ -283,7 +280,7 @@ export class TemplateMiner {
     return miner
   }
 
-  #search(tokens: string[]): Cluster | undefined {
+  #search(tokens: MessageTokens): Cluster | undefined {
     const node = this.#descend(tokens)
     if (node === undefined) return undefined
     let best: Cluster | undefined
@@ -294,8 +291,9 @@ export class TemplateMiner {
       let same = 0
       let params = 0
       for (let i = 0; i < t.length; i++) {
-        if (t[i] === WILDCARD) params++
-        else if (t[i] === tokens[i]) same++
+        const token = t[i] as string
+        if (token === WILDCARD) params++
+        else if (tokens.equals(i, token)) same++
       }
       // Share of the template's constant tokens the message repeats. Unlike Drain, wildcard
       // positions leave the denominator: they say nothing either way, and counting them made
@@ -313,12 +311,11 @@ export class TemplateMiner {
   }
 
   /** Follows the route a message takes without changing the tree. */
-  #descend(tokens: string[]): TreeNode | undefined {
-    let node = this.#root.get(tokens.length)
-    const depth = Math.min(tokens.length, this.options.depth - 2)
+  #descend(tokens: MessageTokens): TreeNode | undefined {
+    let node = this.#root.get(tokens.count)
+    const depth = Math.min(tokens.count, this.options.depth - 2)
     for (let i = 0; i < depth && node !== undefined; i++) {
-      const token = tokens[i] ?? WILDCARD
-      const next = routesAsWildcard(token) ? undefined : node.children.get(token)
+      const next = tokens.isVariable(i) ? undefined : node.children.get(tokens.text(i))
       node = next ?? node.children.get(WILDCARD)
     }
     return node
