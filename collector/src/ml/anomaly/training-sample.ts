@@ -41,8 +41,10 @@ export class TrainingSample {
     const seen = this.#seen++
     const slot = seen < this.capacity ? seen : Math.floor(this.#random() * (seen + 1))
     if (slot >= this.capacity) return
+    // Copied value by value: a subarray view per offered row was garbage on every event.
     const from = row * this.dims
-    this.#rows.set(rows.subarray(from, from + this.dims), slot * this.dims)
+    const to = slot * this.dims
+    for (let k = 0; k < this.dims; k++) this.#rows[to + k] = rows[from + k] as number
   }
 
   /** A copy of the sample and the period it covers; undefined while it is empty. */
