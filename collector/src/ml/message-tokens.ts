@@ -93,9 +93,10 @@ export class MessageTokens {
 
   /** Token `i` as the miner sees it: masked when it may hold a variable. Makes a string. */
   text(i: number): string {
+    const masked = this.#masked[i]
+    if (masked !== undefined) return masked
     const raw = this.#message.slice(this.#starts[i], this.#ends[i])
-    if (this.#variable[i] === 0) return raw
-    return (this.#masked[i] ??= maskVariables(raw))
+    return this.#variable[i] === 0 ? raw : (this.#masked[i] = maskVariables(raw))
   }
 
   /** True when token `i`, masked, is `text`; a token that cannot hold a variable makes no string. */
