@@ -1,8 +1,8 @@
 /**
  * @module Anomaly scoring benchmark, in a child process pinned to core 0 (`taskset -c 0`; ONNX
  * Runtime's thread shares that core):
- * - features + inference: feature extraction plus one ONNX batch inference per 512 events (the
- *   pipeline's slice) with the default Isolation Forest trained on the first events, the issue's
+ * - features + inference: feature extraction plus one ONNX batch inference per slice (the
+ *   pipeline's slice with an ML stage, ANNOTATE_SLICE events) with the default Isolation Forest trained on the first events, the issue's
  *   throughput figure;
  * - whole stage: MlStage.annotateBatch, the stage's own work: template mining, features,
  *   inference, explanations for events scoring at least explain.min_score, the training sample;
@@ -40,14 +40,15 @@ import { exportForestToOnnx } from '../../collector/src/ml/onnx/onnx-export.js'
 import { OnnxScorer } from '../../collector/src/ml/onnx/onnx-scorer.js'
 import { TemplateMiner, type TemplateMatch } from '../../collector/src/ml/template-miner.js'
 import { parseRecord } from '../../collector/src/parse/index.js'
+import { ANNOTATE_SLICE } from '../../collector/src/pipeline/pipeline.js'
 import { createMetrics } from '../../collector/src/telemetry/metrics.js'
 import { REPO_ROOT } from '../harness/work-dir.js'
 import { rfc3164Message, rfc5424Message } from './messages.js'
 
 const THIS_FILE = fileURLToPath(import.meta.url)
-const SLICE = 512
+const SLICE = ANNOTATE_SLICE
 /** Events made at a time, untimed, before their slices are timed. */
-const CHUNK = 32 * SLICE
+const CHUNK = 64 * SLICE
 const START = Date.UTC(2026, 10, 21, 9, 0, 0)
 const scale = Number(process.env.BENCH_SCALE ?? '1')
 const CONTEXT: SourceContext = { sourceId: 'bench', transport: 'tcp', format: 'auto', timezone: 'UTC' }
@@ -297,7 +298,7 @@ function mainThreadCpuSeconds(): number {
 
 /**
  * The stage as the collector runs it, in its worker thread (MlWorker), with a model trained on the
- * warm-up: slices of 512 go from this thread and come back annotated. Reports the round trip per
+ * warm-up: slices of SLICE go from this thread and come back annotated. Reports the round trip per
  * slice (the latency the stage adds to a slice's events) and this thread's own busy time per
  * event (making the batch, structured clone both ways, writing the fields on): what the ML stage
  * still costs the collector's event loop.

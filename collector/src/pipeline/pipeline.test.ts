@@ -10,7 +10,7 @@ import { parseRecord } from '../parse/index.js'
 import { Spool } from '../spool/spool.js'
 import type { WhenFull } from '../spool/spool-types.js'
 import { createMetrics } from '../telemetry/metrics.js'
-import { Pipeline } from './pipeline.js'
+import { ANNOTATE_SLICE, Pipeline } from './pipeline.js'
 import { RecentEvents } from './recent-events.js'
 
 const context: SourceContext = { sourceId: 'syslog_tcp', transport: 'tcp', format: 'auto', timezone: 'UTC' }
@@ -36,6 +36,8 @@ async function setup(
     maxBytes?: number
     whenFull?: WhenFull
     maxPending?: number
+    /** A write's worth: 50 events, 8 KiB by default, so tests see many writes. */
+    batch?: { maxEvents: number; maxBytes: number }
     onParsed?: (seq: number, event: SentinelEvent) => void
     annotate?: (events: SentinelEvent[]) => Promise<void> | void
   } = {},
@@ -51,7 +53,11 @@ async function setup(
   const metrics = createMetrics({ defaultMetrics: false })
   const recent = new RecentEvents(100)
   const pipeline = new Pipeline(
-    { batchMaxEvents: 50, batchMaxBytes: 8 * 1024, maxPendingEvents: options.maxPending ?? 10_000 },
+    {
+      batchMaxEvents: options.batch?.maxEvents ?? 50,
+      batchMaxBytes: options.batch?.maxBytes ?? 8 * 1024,
+      maxPendingEvents: options.maxPending ?? 10_000,
+    },
     {
       spool,
       parse: (r) => parseRecord(r),
@@ -206,6 +212,17 @@ test('slices are parsed while earlier ones are annotated, at most four at once, 
     Array.from({ length: 300 }, (_, i) => i),
   )
   assert.ok(events.every((e) => e.sentinel['note'] === 'annotated'))
+})
+
+test('with an annotate step, slices hold at most ANNOTATE_SLICE events (each waits for its slice)', async (t) => {
+  const sizes: number[] = []
+  const { pipeline } = await setup(t, {
+    batch: { maxEvents: 1000, maxBytes: 1 << 20 },
+    annotate: (events) => void sizes.push(events.length),
+  })
+  pipeline.push(Array.from({ length: 600 }, (_, i) => record(line(i))))
+  await pipeline.flush()
+  assert.deepEqual(sizes, [ANNOTATE_SLICE, ANNOTATE_SLICE, 600 - 2 * ANNOTATE_SLICE])
 })
 
 test('an asynchronous annotate step adds fields before the spool, keeping order and seqs', async (t) => {
