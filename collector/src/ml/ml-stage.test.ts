@@ -136,6 +136,11 @@ test('templates on every log event; after min_events and min_period a model is t
   // High scores say why, in feature names.
   const explained = [odd, ...burst].find((e) => (e.sentinel['anomaly'] as Anomaly).top_features)
   assert.ok(explained, 'some high-scoring event is explained')
+  // Slices of 100 here: at most the top 7 of each (one in 16) are explained, however many score high.
+  const explainedInBurst = burst.filter((e) => (e.sentinel['anomaly'] as Anomaly).top_features).length
+  const highInBurst = burst.filter((e) => score(e) >= 0.6).length
+  assert.ok(explainedInBurst > 0 && explainedInBurst <= 7 + 7 + 1, `${explainedInBurst} explained`)
+  assert.ok(highInBurst > explainedInBurst, `${highInBurst} scored high, all explained`)
   for (const name of (explained.sentinel['anomaly'] as Anomaly).top_features ?? []) {
     assert.ok((EVENT_FEATURES as readonly string[]).includes(name), name)
   }

@@ -34,8 +34,8 @@ import { TemplateMiner } from './template-miner.js'
 const REGISTRY_POLL_MS = 5_000
 /** Series detectors are saved on every this many periodic saves (templates on each). */
 const SERIES_SAVE_EVERY = 30
-/** Events of one batch whose scores are explained at most (the highest-scoring ones). */
-const MAX_EXPLAINED_PER_BATCH = 32
+/** Share of a batch's events whose scores are explained at most (the highest-scoring ones). */
+const MAX_EXPLAINED_SHARE = 1 / 16
 /** How often training is considered; also the wait after a failed training. */
 const TRAINING_CHECK_MS = 60_000
 
@@ -259,7 +259,7 @@ export class MlStage {
 
   /**
    * Names the top features of events scoring at least explain.min_score, the highest-scoring
-   * MAX_EXPLAINED_PER_BATCH of a batch only: in an anomaly storm, explaining every event would cost
+   * MAX_EXPLAINED_SHARE of a batch only: in an anomaly storm, explaining every event would cost
    * more than scoring it. A trained forest says which features isolated the event; for an imported
    * model, the features furthest from their recent average stand in.
    */
@@ -267,9 +267,10 @@ export class MlStage {
     const { min_score: minScore, top_features: topK } = this.#config.explain
     const high: number[] = []
     for (let i = 0; i < scores.length; i++) if ((scores[i] as number) >= minScore) high.push(i)
-    if (high.length > MAX_EXPLAINED_PER_BATCH) {
+    const most = Math.ceil(scores.length * MAX_EXPLAINED_SHARE)
+    if (high.length > most) {
       high.sort((a, b) => (scores[b] as number) - (scores[a] as number))
-      high.length = MAX_EXPLAINED_PER_BATCH
+      high.length = most
     }
     const { forest } = model
     return high.map((i) => {
