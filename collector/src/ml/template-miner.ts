@@ -1,11 +1,11 @@
 /**
  * @module Online log template miner after Drain (He et al., ICWS 2017): messages are split on
- * whitespace, their variable tokens masked, and routed through a fixed-depth tree (token count, then the leading tokens) to a
- * leaf holding a few templates; the most similar one above a threshold absorbs the message, with
- * differing tokens turned into `<*>`, or a new template is made. Ids are a hash of a template's
- * first text and never change when it generalises, so dashboards and alerts keyed on them hold.
- * Memory is bounded: a cap on templates (least recently matched evicted, counted) and on children
- * per tree node. State can be saved and restored as JSON.
+ * whitespace, their variable tokens masked, and routed through a fixed-depth tree (token count,
+ * then the leading tokens) to a leaf holding a few templates; the most similar one above a
+ * threshold absorbs the message, with differing tokens turned into `<*>`, or a new template is
+ * made. Ids are a hash of a template's first text and never change when it generalises, so
+ * dashboards and alerts keyed on them hold. Memory is bounded: a cap on templates (least recently
+ * matched evicted, counted) and on children per tree node. State can be saved and restored as JSON.
  */
 import { SentinelError } from '../errors/codes.js'
 import { WILDCARD } from './mask.js'
