@@ -2,8 +2,8 @@
  * @module Anomaly scoring benchmark, in a child process pinned to core 0 (`taskset -c 0`; ONNX
  * Runtime's thread shares that core):
  * - features + inference: feature extraction plus one ONNX batch inference per slice (the
- *   pipeline's slice with an ML stage, ANNOTATE_SLICE events) with the default Isolation Forest trained on the first events, the issue's
- *   throughput figure;
+ *   pipeline's slice with an ML stage, ANNOTATE_SLICE events) with the default Isolation Forest
+ *   trained on the first events, the issue's throughput figure;
  * - whole stage: MlStage.annotateBatch, the stage's own work: template mining, features,
  *   inference, explanations for events scoring at least explain.min_score, the training sample;
  * - added latency per event: each event waits for its slice's annotation, so the distribution of
