@@ -56,6 +56,19 @@ test('tokens are masked token by token exactly as the whole message is masked', 
     '=5',
     'a=',
     'x]=9',
+    'bytes=15838',
+    'src=10.0.0.7:22',
+    'k=v=1',
+    'a-b=1x',
+    'msg="x=1"',
+    'url=http://x.org/1',
+    'p=/a/b',
+    'k==1',
+    'to=bob@example.com',
+    'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee=5',
+    'key-with-many-dashes-to-be-very-long=7',
+    'v6=fe80::1',
+    'é=4',
     '@',
     ':',
     '/',
@@ -105,6 +118,7 @@ test('tokens are masked token by token exactly as the whole message is masked', 
       assert.ok(tokens.equals(i, text), at)
       assert.ok(!tokens.equals(i, `${text}x`), at)
       assert.ok(!tokens.equals(i, text.slice(1)), at)
+      assert.ok(!tokens.equals(i, `${text.slice(0, -1)}?`), at)
       assert.equal(tokens.isVariable(i), routesAsWildcard(text), at)
     })
   }
