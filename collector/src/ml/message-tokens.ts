@@ -101,9 +101,23 @@ export class MessageTokens {
 
   /** True when token `i`, masked, is `text`; a token that cannot hold a variable makes no string. */
   equals(i: number, text: string): boolean {
-    if (this.#variable[i] === 1) return this.text(i) === text
+    return this.#variable[i] === 1 ? this.text(i) === text : this.isExactly(i, text)
+  }
+
+  /** True when token `i` may hold a variable, so it is compared masked. */
+  mayVary(i: number): boolean {
+    return this.#variable[i] === 1
+  }
+
+  /** Token `i` as it stands in the message, unmasked. Makes a string. */
+  raw(i: number): string {
+    return this.#message.slice(this.#starts[i], this.#ends[i])
+  }
+
+  /** True when token `i`, unmasked, is `raw`; compared in place, making no string. */
+  isExactly(i: number, raw: string): boolean {
     const start = this.#starts[i] as number
-    return (this.#ends[i] as number) - start === text.length && this.#message.startsWith(text, start)
+    return (this.#ends[i] as number) - start === raw.length && this.#message.startsWith(raw, start)
   }
 
   /** True when token `i`, masked, holds a digit or is `<*>`: a variable for routing. */

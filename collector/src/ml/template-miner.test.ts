@@ -25,6 +25,23 @@ test('keeps the id when a template generalises', () => {
   assert.equal(miner.match('session opened for user bob by sshd uid 0')?.id, first.id)
 })
 
+test('a token with digits matches a constant whether or not it is the one seen there before', () => {
+  const miner = new TemplateMiner()
+  const first = miner.add('client OpenSSH_9.6p1 kex=curve25519-sha256 port=22 ready')
+  // The same constants again (recognised in place), then other tokens that mask the same way.
+  for (const message of [
+    'client OpenSSH_9.6p1 kex=curve25519-sha256 port=23 ready',
+    'client OpenSSH_9.7p1 kex=curve25519-sha256 port=24 ready',
+    'client OpenSSH_9.6p1 kex=curve448-sha512 port=25 ready',
+  ]) {
+    const match = miner.add(message)
+    assert.equal(match.id, first.id, message)
+    assert.equal(match.template, 'client OpenSSH_<*>p1 kex=<*> port=<*> ready')
+  }
+  // A token that masks differently is not taken for the one seen at its place.
+  assert.equal(miner.add('client OpenSSH_9.6p2 kex=curve25519-sha256 port=26 ready').isNew, true)
+})
+
 test('match learns nothing', () => {
   const miner = new TemplateMiner()
   assert.equal(miner.match('link up on ge-0/0/1'), undefined)

@@ -87,6 +87,23 @@ interface Cluster {
   leaf: Cluster[]
   /** `tokens` joined, kept until a token generalises: most messages match an unchanged template. */
   text?: string | undefined
+  /**
+   * Per position, a message token seen to mask to the constant there. Constants such as `ssh2;`,
+   * `HTTP/1.1` or `kex=curve25519-sha256` hold a digit, so each message would mask them again
+   * (a slice and a regular expression); the same token matches in place instead. Masking looks at
+   * the token alone, and a constant only ever becomes `<*>`, so the fact holds while it stands.
+   */
+  seen?: (string | undefined)[]
+}
+
+/** True when message token `i` masks to `constant`, the cluster's token at `i`. */
+function matches(cluster: Cluster, tokens: MessageTokens, i: number, constant: string): boolean {
+  if (!tokens.mayVary(i)) return tokens.isExactly(i, constant)
+  const seen = cluster.seen?.[i]
+  if (seen !== undefined && tokens.isExactly(i, seen)) return true
+  if (tokens.text(i) !== constant) return false
+  if (seen === undefined) (cluster.seen ??= [])[i] = tokens.raw(i)
+  return true
 }
 
 function textOf(cluster: Cluster): string {
@@ -158,7 +175,7 @@ export class TemplateMiner {
       const t = found.tokens
       for (let i = 0; i < t.length; i++) {
         const token = t[i] as string
-        if (token !== WILDCARD && !tokens.equals(i, token)) {
+        if (token !== WILDCARD && !matches(found, tokens, i, token)) {
           t[i] = WILDCARD
           found.text = undefined
         }
@@ -293,7 +310,7 @@ export class TemplateMiner {
       for (let i = 0; i < t.length; i++) {
         const token = t[i] as string
         if (token === WILDCARD) params++
-        else if (tokens.equals(i, token)) same++
+        else if (matches(cluster, tokens, i, token)) same++
       }
       // Share of the template's constant tokens the message repeats. Unlike Drain, wildcard
       // positions leave the denominator: they say nothing either way, and counting them made
