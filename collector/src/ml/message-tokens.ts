@@ -109,9 +109,9 @@ export class MessageTokens {
     return this.#variable[i] === 1
   }
 
-  /** Token `i` as it stands in the message, unmasked. Makes a string. */
+  /** Token `i` as it stands in the message, unmasked, as a string of its own (see ownCopy). */
   raw(i: number): string {
-    return this.#message.slice(this.#starts[i], this.#ends[i])
+    return ownCopy(this.#message.slice(this.#starts[i], this.#ends[i]))
   }
 
   /** True when token `i`, unmasked, is `raw`; compared in place, making no string. */
@@ -126,9 +126,12 @@ export class MessageTokens {
     return this.#variable[i] === 1 ? routesAsWildcard(this.text(i)) : this.equals(i, WILDCARD)
   }
 
-  /** All tokens as strings (what `trim().split(/\s+/)` of the masked message gives). */
+  /**
+   * All tokens as strings (what `trim().split(/\s+/)` of the masked message gives), each of its
+   * own (see ownCopy): a new template keeps them.
+   */
   texts(): string[] {
-    return Array.from({ length: this.#count }, (_, i) => this.text(i))
+    return Array.from({ length: this.#count }, (_, i) => ownCopy(this.text(i)))
   }
 
   #grow(): void {
@@ -143,6 +146,14 @@ export class MessageTokens {
     this.#ends = ends
     this.#variable = variable
   }
+}
+
+/**
+ * `text` as a string that refers to nothing else. V8 makes a slice of 13 characters or more a view
+ * into the string it came from, so a token kept in a template would keep its whole message alive.
+ */
+function ownCopy(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string)
 }
 
 const DIGIT_RE = /\d/
