@@ -2,9 +2,8 @@
  * @module Anomaly scoring benchmark, in a child process pinned to core 0 (`taskset -c 0`; ONNX
  * Runtime's thread shares that core):
  * - features + inference: feature extraction plus one ONNX batch inference per slice (the
- *   pipeline's slice with an ML stage: ANNOTATE_SLICE events while it keeps up, and again with
- *   ANNOTATE_SLICE_BEHIND, its slice behind a backlog) with the default Isolation Forest trained
- *   on the first events, the issue's throughput figure;
+ *   pipeline's slice with an ML stage, ANNOTATE_SLICE events) with the default Isolation Forest
+ *   trained on the first events, the issue's throughput figure;
  * - whole stage: MlStage.annotateBatch, the stage's own work: template mining, features,
  *   inference, explanations for events scoring at least explain.min_score, the training sample;
  * - added latency per event: each event waits for its slice's annotation, so the distribution of
@@ -42,16 +41,15 @@ import { exportForestToOnnx } from '../../collector/src/ml/onnx/onnx-export.js'
 import { OnnxScorer } from '../../collector/src/ml/onnx/onnx-scorer.js'
 import { TemplateMiner, type TemplateMatch } from '../../collector/src/ml/template-miner.js'
 import { parseRecord } from '../../collector/src/parse/index.js'
-import { ANNOTATE_SLICE, ANNOTATE_SLICE_BEHIND } from '../../collector/src/pipeline/pipeline.js'
+import { ANNOTATE_SLICE } from '../../collector/src/pipeline/pipeline.js'
 import { createMetrics } from '../../collector/src/telemetry/metrics.js'
 import { REPO_ROOT } from '../harness/work-dir.js'
 import { rfc3164Message, rfc5424Message } from './messages.js'
 
 const THIS_FILE = fileURLToPath(import.meta.url)
-/** The slice while the pipeline keeps up; behind a backlog it takes ANNOTATE_SLICE_BEHIND. */
 const SLICE = ANNOTATE_SLICE
 /** Events made at a time, untimed, before their slices are timed. */
-const CHUNK = 64 * ANNOTATE_SLICE_BEHIND
+const CHUNK = 64 * SLICE
 const START = Date.UTC(2026, 10, 21, 9, 0, 0)
 const scale = Number(process.env.BENCH_SCALE ?? '1')
 const CONTEXT: SourceContext = { sourceId: 'bench', transport: 'tcp', format: 'auto', timezone: 'UTC' }
@@ -161,16 +159,16 @@ interface Slice {
 }
 
 /**
- * Events [from, from + count) as the stage's input, slices of `size` as MlBatch columns, all made
+ * Events [from, from + count) as the stage's input, slices of SLICE as MlBatch columns, all made
  * before any is timed: parsing makes about three times the stage's garbage, and collecting it
  * during the timed slices would charge the parser's cost to the stage (V8's background GC and
  * compiler threads share the one pinned core with the stage's thread).
  */
-async function slices(from: number, count: number, size = SLICE): Promise<Slice[]> {
+async function slices(from: number, count: number): Promise<Slice[]> {
   const out: Slice[] = []
   for (const { at, events: made } of chunks(from, count)) {
-    for (let offset = 0; offset < made.length; offset += size)
-      out.push({ from: at + offset, batch: toMlBatch(made.slice(offset, offset + size)).batch })
+    for (let offset = 0; offset < made.length; offset += SLICE)
+      out.push({ from: at + offset, batch: toMlBatch(made.slice(offset, offset + SLICE)).batch })
   }
   ;(globalThis as { gc?: () => void }).gc?.()
   // Let the concurrent sweeper finish with the parser's garbage before the timing starts.
@@ -203,18 +201,18 @@ async function scoreSlice(
  * chunk after the warm-up is scored untimed too: V8 optimises the scoring path then, and a
  * collector that has run for a minute is past that.
  */
-async function featuresAndInference(total: number, size = SLICE) {
+async function featuresAndInference(total: number) {
   const { miner, extractor, rows: trainingRows, n: trainingN } = warmUp()
   const dims = EVENT_FEATURES.length
   const forest = IsolationForest.train(trainingRows, dims)
   const bytes = exportForestToOnnx(forest, { featureSpec: EVENT_FEATURE_SPEC, modelVersion: 'bench' })
   const scorer = await OnnxScorer.load(bytes, { name: 'bench', expectedSpec: EVENT_FEATURE_SPEC })
-  const rows = new Float32Array(size * dims)
+  const rows = new Float32Array(SLICE * dims)
   const durations: number[] = []
   let timed = 0
   let extracting = 0
   let high = 0
-  for (const slice of await slices(WARMUP_EVENTS, CHUNK + total, size)) {
+  for (const slice of await slices(WARMUP_EVENTS, CHUNK + total)) {
     const { from, batch } = slice
     const matches = batch.messages.map((message, i) => miner.add(message, timeOf(from + i)))
     const { scores, extractMs, tookMs } = await scoreSlice(extractor, scorer, rows, slice, matches)
@@ -234,7 +232,7 @@ async function featuresAndInference(total: number, size = SLICE) {
     microsPerEvent: round((timed * 1000) / total, 3),
     extractionMicrosPerEvent: round((extracting * 1000) / total, 3),
     scoredAtLeast06: high,
-    sliceEvents: size,
+    sliceEvents: SLICE,
     addedLatencyMs: sliceLatency(durations),
   }
 }
@@ -371,8 +369,6 @@ async function inWorkerThread(total: number) {
 async function worker(total: number) {
   return {
     featuresAndInference: await featuresAndInference(total),
-    // At saturation: the pipeline's slices behind a backlog.
-    featuresAndInferenceBehind: await featuresAndInference(total, ANNOTATE_SLICE_BEHIND),
     wholeStage: await wholeStage(total),
     heapUsedMb: round(process.memoryUsage().heapUsed / 1024 ** 2, 1),
   }

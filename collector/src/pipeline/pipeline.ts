@@ -56,20 +56,14 @@ const WRITE_RETRY_MS = 500
 /** Records encoded per event-loop turn: small enough that sockets are read in between. */
 const ENCODE_SLICE = 512
 /**
- * Records per slice when an ML stage annotates them and the pipeline keeps up. Every event waits
- * for its whole slice to be scored, so the latency the stage adds grows with the slice: at 128 a
- * slice's features and inference take about 0.4 ms.
+ * Records per slice when an ML stage annotates them. Every event waits for its whole slice to be
+ * scored, so the latency the stage adds grows with the slice: at 256 a slice's features and
+ * inference take about 0.8 ms, and batch inference is no slower per event than at 512. The cap
+ * only binds once more than a slice's worth is queued, where per-slice costs decide throughput:
+ * slices of 128 halved the scoring time but cost about 20% of the events/s pinned at saturation
+ * and several times the UDP loss under load.
  */
-export const ANNOTATE_SLICE = 128
-/**
- * Records per slice with an ML stage once more than BEHIND_SLICES slices' worth are queued: then
- * an event waits longer in the queue than in any slice, and bigger slices spread each slice's fixed
- * costs (the stage's round trip, the inference call, a spool write) over more events. Pinned to
- * one core at saturation, slices of 256 carried about 20% more events/s than slices of 128, and
- * slices of 512 fewer than 256.
- */
-export const ANNOTATE_SLICE_BEHIND = 256
-const BEHIND_SLICES = 4
+export const ANNOTATE_SLICE = 256
 /**
  * Slices being annotated at once: the ML stage works in another thread, so the next slices are
  * parsed while it annotates the first; their encoding still waits, to keep spool order.
@@ -172,15 +166,9 @@ export class Pipeline implements RecordPort {
 
   /** Takes the next slice off the queue, parses it and encodes it, once annotated, in queue order. */
   #encodeSlice(): void {
-    // A slice ends at ENCODE_SLICE records (with an ML stage ANNOTATE_SLICE, or ANNOTATE_SLICE_BEHIND
-    // behind a backlog), at batch_max_events, or once its raw bytes reach a third of batch_max_bytes
-    // (serialised events are larger).
-    const sliceMax =
-      this.#deps.annotate === undefined
-        ? ENCODE_SLICE
-        : this.#queue.length - this.#head > BEHIND_SLICES * ANNOTATE_SLICE
-          ? ANNOTATE_SLICE_BEHIND
-          : ANNOTATE_SLICE
+    // A slice ends at ENCODE_SLICE records (ANNOTATE_SLICE with an ML stage), at batch_max_events,
+    // or once its raw bytes reach a third of batch_max_bytes (serialised events are larger).
+    const sliceMax = this.#deps.annotate === undefined ? ENCODE_SLICE : ANNOTATE_SLICE
     const limit = Math.min(this.#queue.length, this.#head + Math.min(sliceMax, this.#options.batchMaxEvents))
     let end = this.#head
     let rawBytes = 0
