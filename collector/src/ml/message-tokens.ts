@@ -127,8 +127,12 @@ export class MessageTokens {
   }
 
   /**
-   * All tokens as strings (what `trim().split(/\s+/)` of the masked message gives), each of its
-   * own (see ownCopy): a new template keeps them.
+   * All tokens as strings, each of its own (see ownCopy): a new template keeps them. They are what
+   * `trim().split(/\s+/)` of the whole message masked gives: no kind matches across whitespace,
+   * and every leading or trailing assertion treats whitespace as the start or end of a string.
+   *
+   * @example
+   * new MessageTokens().scan(' from 10.0.0.7 port 22').texts() // ['from', '<*>', 'port', '<*>']
    */
   texts(): string[] {
     return Array.from({ length: this.#count }, (_, i) => ownCopy(this.text(i)))
@@ -161,16 +165,4 @@ const DIGIT_RE = /\d/
 /** Tokens with digits or wildcards are variables for routing: they must not split the tree. */
 export function routesAsWildcard(token: string): boolean {
   return token === WILDCARD || DIGIT_RE.test(token)
-}
-
-/**
- * The message split on whitespace, each token masked as `maskVariables` would mask it in the
- * message: no kind matches across whitespace, and every leading or trailing assertion treats
- * whitespace as it treats the start or end of a string.
- *
- * @example
- * maskTokens(' from 10.0.0.7 port 22') // ['from', '<*>', 'port', '<*>']
- */
-export function maskTokens(message: string): string[] {
-  return new MessageTokens().scan(message).texts()
 }
