@@ -60,8 +60,8 @@ const ENCODE_SLICE = 512
  * scored, so the latency the stage adds grows with the slice: at 256 a slice's features and
  * inference take about 0.8 ms, and batch inference is no slower per event than at 512. The cap
  * only binds once more than a slice's worth is queued, where per-slice costs decide throughput:
- * slices of 128 halved the scoring time but cost about 20% of the events/s pinned at saturation
- * and several times the UDP loss under load.
+ * slices of 128 halved the scoring time but carried about 20% fewer events/s pinned at saturation
+ * (README, Performance).
  */
 export const ANNOTATE_SLICE = 256
 /**
