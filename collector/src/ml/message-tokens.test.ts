@@ -145,6 +145,48 @@ test('tokens are masked token by token exactly as the whole message is masked', 
   assert.deepEqual(scanner.scan(' \t ').texts(), [])
 })
 
+test('a key and a number compares equal exactly when its masked text does', () => {
+  // equals() answers these without masking (see MessageTokens); masking is the oracle.
+  const tokens = [
+    'bytes=15838',
+    'x_y=7',
+    '_=3',
+    'A=0',
+    'k=00000000',
+    'n=12345678901234567890',
+    'a1=5',
+    '0x=5',
+    'é=4',
+    'a-=5',
+    'a-b=5',
+    'a.b=5',
+    'deadbeef=5',
+    'abcdefab12=5',
+    'x]=9',
+    'k=5x',
+    'k=1.5',
+    'k=12345678.5',
+    'k=-5',
+    'k=1,2',
+    'k=1;',
+    'k=',
+    '=5',
+    'k==5',
+    'a=b=5',
+  ]
+  const scanner = new MessageTokens()
+  for (const token of tokens) {
+    const masked = maskVariables(token)
+    const candidates = [masked, '=<*>', `${token}<*>`]
+    for (let at = token.indexOf('='); at >= 0; at = token.indexOf('=', at + 1))
+      candidates.push(`${token.slice(0, at + 1)}<*>`, `${token.slice(0, at)}x=<*>`)
+    for (const text of candidates) {
+      // A fresh scan each time: once masked, a token compares by its masked text.
+      assert.equal(scanner.scan(token).equals(0, text), masked === text, `${token} against ${text}`)
+    }
+  }
+})
+
 test('a message with more tokens than the scanner has room for grows it', () => {
   const message = Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? `w${i}` : `${i}`)).join(' ')
   const tokens = new MessageTokens().scan(message)

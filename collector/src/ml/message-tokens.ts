@@ -37,6 +37,17 @@ ASCII_CLASS[45] = DASH // '-'
 /** A UUID spelled in hex letters alone holds no mark: 36 characters with dashes. */
 const UUID_LENGTH = 36
 
+const EQUALS = 61
+const DIGIT_0 = 48
+const DIGIT_9 = 57
+/** How a key=value token with a variable value ends, masked. */
+const KEY_WILDCARD = `=${WILDCARD}`
+
+/** An ASCII letter or `_`: what a key may be made of for MessageTokens' key-and-number check. */
+function isKeyChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+}
+
 /**
  * The tokens of one message at a time, reused from message to message.
  *
@@ -99,9 +110,13 @@ export class MessageTokens {
     return this.#variable[i] === 0 ? raw : (this.#masked[i] = maskVariables(raw))
   }
 
-  /** True when token `i`, masked, is `text`; a token that cannot hold a variable makes no string. */
+  /**
+   * True when token `i`, masked, is `text`. Makes no string for a token that cannot hold a
+   * variable, nor for the commonest varying token, a key and a number (`bytes=15838`).
+   */
   equals(i: number, text: string): boolean {
-    return this.#variable[i] === 1 ? this.text(i) === text : this.isExactly(i, text)
+    if (this.#variable[i] === 0) return this.isExactly(i, text)
+    return (this.#masked[i] === undefined && this.#isKeyAndNumber(i, text)) || this.text(i) === text
   }
 
   /** True when token `i` may hold a variable, so it is compared masked. */
@@ -136,6 +151,30 @@ export class MessageTokens {
    */
   texts(): string[] {
     return Array.from({ length: this.#count }, (_, i) => ownCopy(this.text(i)))
+  }
+
+  /**
+   * True when token `i` is `key=` then ASCII digits alone and `text` is `key=<*>`, for a key of
+   * ASCII letters and underscores. Such a token masks to that: no kind can start in such a key or
+   * at `=`, and at the digits both kinds that can start there (long hex, the value of key=value)
+   * take all of them.
+   */
+  #isKeyAndNumber(i: number, text: string): boolean {
+    const equalsAt = text.length - KEY_WILDCARD.length
+    if (equalsAt < 1 || !text.endsWith(KEY_WILDCARD)) return false
+    const start = this.#starts[i] as number
+    const end = this.#ends[i] as number
+    const message = this.#message
+    if (end - start <= equalsAt + 1 || message.charCodeAt(start + equalsAt) !== EQUALS) return false
+    for (let k = 0; k < equalsAt; k++) {
+      const c = text.charCodeAt(k)
+      if (!isKeyChar(c) || message.charCodeAt(start + k) !== c) return false
+    }
+    for (let at = start + equalsAt + 1; at < end; at++) {
+      const c = message.charCodeAt(at)
+      if (c < DIGIT_0 || c > DIGIT_9) return false
+    }
+    return true
   }
 
   #grow(): void {

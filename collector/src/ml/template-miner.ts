@@ -101,7 +101,7 @@ function matches(cluster: Cluster, tokens: MessageTokens, i: number, constant: s
   if (!tokens.mayVary(i)) return tokens.isExactly(i, constant)
   const seen = cluster.seen?.[i]
   if (seen !== undefined && tokens.isExactly(i, seen)) return true
-  if (tokens.text(i) !== constant) return false
+  if (!tokens.equals(i, constant)) return false
   if (seen === undefined) (cluster.seen ??= [])[i] = tokens.raw(i)
   return true
 }
