@@ -59,6 +59,34 @@ test('evicts the least recently matched template at the cap and counts it', () =
   assert.equal(miner.match('ntp server unreachable now'), undefined)
 })
 
+test('keeps templates in recency order through matches, evictions and a restore', () => {
+  const miner = new TemplateMiner({ maxTemplates: 3 })
+  const lines = {
+    a: 'interface alpha went down',
+    b: 'ntp server unreachable now',
+    c: 'fan tray removed from chassis slot',
+    d: 'power supply failed',
+    e: 'bgp peer reset by neighbour',
+  }
+  const order = (m: TemplateMiner) => m.templates().map((t) => t.template)
+  for (const key of ['a', 'b', 'c', 'a', 'b', 'b', 'a'] as const) miner.add(lines[key])
+  // Oldest first: c (matched least recently), then b, then a (the newest, matched twice in a row).
+  assert.deepEqual(order(miner), [lines.c, lines.b, lines.a])
+  miner.add(lines.d)
+  assert.deepEqual(order(miner), [lines.b, lines.a, lines.d], 'c was evicted')
+  const restored = TemplateMiner.restore(JSON.parse(JSON.stringify(miner.snapshot())))
+  assert.deepEqual(order(restored), [lines.b, lines.a, lines.d])
+  restored.add(lines.d)
+  restored.add(lines.b)
+  restored.add(lines.e)
+  assert.deepEqual(order(restored), [lines.d, lines.b, lines.e], 'a was evicted')
+  assert.deepEqual(restored.stats(), { templates: 3, messages: 11, evicted: 2 })
+  const single = new TemplateMiner({ maxTemplates: 1 })
+  for (const key of ['a', 'b', 'b', 'c'] as const) single.add(lines[key])
+  assert.deepEqual(order(single), [lines.c])
+  assert.equal(single.stats().evicted, 2)
+})
+
 test('counts matches and dates each template by its first message', () => {
   const miner = new TemplateMiner()
   const first = miner.add('session opened for user root by sshd uid 0', 1_000)

@@ -94,6 +94,9 @@ interface Cluster {
    * the token alone, and a constant only ever becomes `<*>`, so the fact holds while it stands.
    */
   seen?: (string | undefined)[]
+  /** Neighbours in recency order (see TemplateMiner's #oldest). */
+  older?: Cluster | undefined
+  newer?: Cluster | undefined
 }
 
 /** True when message token `i` masks to `constant`, the cluster's token at `i`. */
@@ -149,8 +152,14 @@ function checkOptions(options: TemplateMinerOptions): string | undefined {
 export class TemplateMiner {
   readonly options: Readonly<TemplateMinerOptions>
   readonly #root = new Map<number, TreeNode>()
-  /** Insertion order is recency: a match moves the template to the end, eviction takes the first. */
   readonly #byId = new Map<string, Cluster>()
+  /**
+   * Templates in recency order, a list through the clusters: a match moves its template to the
+   * newest end, eviction takes the oldest. (Re-inserting into #byId to the same end made a new
+   * hash table every few messages.)
+   */
+  #oldest: Cluster | undefined
+  #newest: Cluster | undefined
   /** The message being added or matched, scanned in place (one at a time: the miner is synchronous). */
   readonly #tokens = new MessageTokens()
   #evicted = 0
@@ -209,7 +218,7 @@ export class TemplateMiner {
 
   /** Every template, least recently matched first. */
   templates(): TemplateInfo[] {
-    return [...this.#byId.values()].map((c) => ({ id: c.id, template: c.tokens.join(' '), count: c.count }))
+    return this.#byRecency().map((c) => ({ id: c.id, template: c.tokens.join(' '), count: c.count }))
   }
 
   /** Messages added since the miner started (restores included); `stats()` without the object. */
@@ -228,7 +237,7 @@ export class TemplateMiner {
       options: { ...this.options },
       evicted: this.#evicted,
       messages: this.#messages,
-      templates: [...this.#byId.values()].map((c) => ({
+      templates: this.#byRecency().map((c) => ({
         id: c.id,
         tokens: [...c.tokens],
         path: [...c.path],
@@ -291,6 +300,7 @@ export class TemplateMiner {
       }
       leaf.clusters.push(cluster)
       miner.#byId.set(id, cluster)
+      miner.#link(cluster)
     })
     miner.#evicted = evicted
     miner.#messages = messages
@@ -349,6 +359,7 @@ export class TemplateMiner {
     const cluster: Cluster = { id, tokens: [...tokens], path, count: 1, firstSeen: now, leaf: clusters }
     clusters.push(cluster)
     this.#byId.set(id, cluster)
+    this.#link(cluster)
     if (this.#byId.size > this.options.maxTemplates) this.#evictOldest()
     return cluster
   }
@@ -395,13 +406,39 @@ export class TemplateMiner {
   }
 
   #touch(cluster: Cluster): void {
-    this.#byId.delete(cluster.id)
-    this.#byId.set(cluster.id, cluster)
+    if (cluster === this.#newest) return
+    this.#unlink(cluster)
+    this.#link(cluster)
+  }
+
+  /** Makes `cluster` (not in the list) the newest. */
+  #link(cluster: Cluster): void {
+    cluster.older = this.#newest
+    cluster.newer = undefined
+    if (this.#newest === undefined) this.#oldest = cluster
+    else this.#newest.newer = cluster
+    this.#newest = cluster
+  }
+
+  #unlink(cluster: Cluster): void {
+    const { older, newer } = cluster
+    if (older === undefined) this.#oldest = newer
+    else older.newer = newer
+    if (newer === undefined) this.#newest = older
+    else newer.older = older
+    cluster.older = cluster.newer = undefined
+  }
+
+  #byRecency(): Cluster[] {
+    const clusters: Cluster[] = []
+    for (let c = this.#oldest; c !== undefined; c = c.newer) clusters.push(c)
+    return clusters
   }
 
   #evictOldest(): void {
-    const oldest = this.#byId.values().next().value
+    const oldest = this.#oldest
     if (oldest === undefined) return
+    this.#unlink(oldest)
     this.#byId.delete(oldest.id)
     const at = oldest.leaf.indexOf(oldest)
     if (at >= 0) oldest.leaf.splice(at, 1)
