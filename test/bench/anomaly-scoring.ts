@@ -35,7 +35,7 @@ import { ModelRegistry } from '../../collector/src/ml/registry/model-registry.js
 import { trainAndRegister } from '../../collector/src/ml/registry/train-model.js'
 import { metricsObserver } from '../../collector/src/ml/ml-observer.js'
 import { MlStage } from '../../collector/src/ml/ml-stage.js'
-import { factsAt, toMlBatch, type MlBatch } from '../../collector/src/ml/ml-batch.js'
+import { factsAt, newFacts, toMlBatch, type MlBatch } from '../../collector/src/ml/ml-batch.js'
 import { MlWorker } from '../../collector/src/ml/worker/ml-worker.js'
 import { exportForestToOnnx } from '../../collector/src/ml/onnx/onnx-export.js'
 import { OnnxScorer } from '../../collector/src/ml/onnx/onnx-scorer.js'
@@ -188,8 +188,9 @@ async function scoreSlice(
 ): Promise<{ scores: Float32Array; extractMs: number; tookMs: number }> {
   const t0 = performance.now()
   const n = batch.messages.length
+  const facts = newFacts()
   for (let i = 0; i < n; i++) {
-    extractor.extract(factsAt(batch, i), matches[i] as TemplateMatch, from + i + 1, timeOf(from + i), rows, i)
+    extractor.extract(factsAt(batch, i, facts), matches[i] as TemplateMatch, from + i + 1, timeOf(from + i), rows, i)
   }
   const t1 = performance.now()
   const scores = await scorer.score(rows, n)

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import type { SourceContext } from '../event/raw-record.js'
 import { parseRecord } from '../parse/index.js'
 import { SNMP_POLL_CONTEXT } from '../sources/snmp_poll/records.js'
-import { applyMlAnnotations, factsAt, toMlBatch } from './ml-batch.js'
+import { applyMlAnnotations, factsAt, newFacts, toMlBatch } from './ml-batch.js'
 
 const context: SourceContext = { sourceId: 'syslog_udp', transport: 'udp', format: 'auto', timezone: 'UTC' }
 const parse = (line: string) =>
@@ -44,14 +44,17 @@ test('a batch holds the log events and polls of a slice as columns, and its anno
   const { batch } = slice
   assert.deepEqual(slice.logged, [login, bare], 'parse errors are left alone')
   assert.deepEqual(batch.messages, [login.message, bare.message])
-  assert.deepEqual(factsAt(batch, 0), {
+  // One object for every row, as the stage reads them: each row overwrites all of the last.
+  const facts = newFacts()
+  assert.deepEqual(factsAt(batch, 0, facts), {
     device: 'bastion',
     severity: 6,
     sourceIp: '203.0.113.7',
     port: undefined,
   })
   // No host name: the device is the address the record came from; no severity: informational.
-  assert.deepEqual(factsAt(batch, 1), {
+  assert.equal(factsAt(batch, 1, facts), facts)
+  assert.deepEqual(facts, {
     device: '192.0.2.9',
     severity: 5,
     sourceIp: undefined,

@@ -109,13 +109,23 @@ export function applyMlAnnotations({ logged, polled }: SliceBatch, annotations: 
   })
 }
 
-/** Row `i` of a batch as the feature extractor reads it. */
-export function factsAt(batch: MlBatch, i: number): LogEventFacts {
+/**
+ * Row `i` of a batch as the feature extractor reads it, written into `into`: the extractor keeps
+ * nothing of it, so one object serves every row (an object per event was an eighth of the
+ * scoring loop's garbage).
+ */
+export function factsAt(batch: MlBatch, i: number, into: LogEventFacts = newFacts()): LogEventFacts {
   const port = batch.ports[i] as number
-  return {
-    device: batch.devices[i] as string,
-    severity: batch.severities[i] as number,
-    sourceIp: batch.sourceIps[i] ?? undefined,
-    port: Number.isNaN(port) ? undefined : port,
-  }
+  into.device = batch.devices[i] as string
+  into.severity = batch.severities[i] as number
+  into.sourceIp = batch.sourceIps[i] ?? undefined
+  into.port = Number.isNaN(port) ? undefined : port
+  return into
 }
+
+export const newFacts = (): LogEventFacts => ({
+  device: '',
+  severity: 0,
+  sourceIp: undefined,
+  port: undefined,
+})

@@ -23,7 +23,14 @@ import { TrainingSample } from './anomaly/training-sample.js'
 import type { MlConfig } from './config.js'
 import { EventFeatureExtractor } from './features/event-features.js'
 import { EVENT_FEATURES } from './features/feature-spec.js'
-import { applyMlAnnotations, factsAt, toMlBatch, type MlAnnotations, type MlBatch } from './ml-batch.js'
+import {
+  applyMlAnnotations,
+  factsAt,
+  newFacts,
+  toMlBatch,
+  type MlAnnotations,
+  type MlBatch,
+} from './ml-batch.js'
 import type { MlObserver, MlStageStats } from './ml-observer.js'
 import { ModelRegistry } from './registry/model-registry.js'
 import { trainAndRegister } from './registry/train-model.js'
@@ -172,6 +179,7 @@ export class MlStage {
     const dims = EVENT_FEATURES.length
     if (this.#rows.length < n * dims) this.#rows = new Float32Array(n * dims)
     const rows = this.#rows
+    const facts = newFacts()
     const annotations: MlAnnotations = {
       templateIds: new Array<string>(n),
       templateTexts: new Array<string>(n),
@@ -182,7 +190,7 @@ export class MlStage {
       const match = this.#miner.add(batch.messages[i] as string, now)
       annotations.templateIds[i] = match.id
       annotations.templateTexts[i] = match.template
-      this.#features.extract(factsAt(batch, i), match, this.#miner.messages, now, rows, i)
+      this.#features.extract(factsAt(batch, i, facts), match, this.#miner.messages, now, rows, i)
       this.#sample.offer(rows, i, now)
       this.#baseline.update(rows, i)
     }
