@@ -28,6 +28,20 @@ test('counts the keys seen in the window exactly, a minute leaving takes its key
   assert.equal(keys.count, 1)
 })
 
+test('a window that starts before minute 0 counts like any other', () => {
+  // Minutes since the epoch are large; a clock near 1970 (or a test) gives minutes below the window.
+  const sightings: [string, number][] = []
+  const keys = new RecentKeys<string>(5, 100, 0)
+  for (let minute = 0; minute < 12; minute++) {
+    keys.advance(minute)
+    for (const key of ['a', 'b', 'c'].slice(0, 1 + (minute % 3))) {
+      keys.add(`${key}${minute % 4}`, minute)
+      sightings.push([`${key}${minute % 4}`, minute])
+    }
+    assert.equal(keys.count, expected(sightings, minute, 5), `minute ${minute}`)
+  }
+})
+
 test('expired keys are deleted a few per add, not when the window moves', () => {
   const keys = new RecentKeys<number>(5, 10_000, M)
   for (let port = 0; port < 1_000; port++) keys.add(port, M)

@@ -46,7 +46,7 @@ export class RecentKeys<K> {
     if (oldest <= this.#oldest) return
     const leaving = Math.min(oldest, this.#oldest + this.#minutes)
     for (let m = this.#oldest; m < leaving; m++) {
-      const slot = m % this.#minutes
+      const slot = this.#slot(m)
       this.#count -= this.#perMinute[slot] as number
       this.#perMinute[slot] = 0
     }
@@ -70,11 +70,17 @@ export class RecentKeys<K> {
     } else {
       // Seen again: it moves to the end, so the map stays in the order last seen.
       this.#lastSeen.delete(key)
-      if (last >= this.#oldest) (this.#perMinute[last % this.#minutes] as number)--
+      if (last >= this.#oldest) (this.#perMinute[this.#slot(last)] as number)--
       else this.#count++
     }
-    ;(this.#perMinute[minute % this.#minutes] as number)++
+    ;(this.#perMinute[this.#slot(minute)] as number)++
     this.#lastSeen.set(key, minute)
+  }
+
+  /** Where minute `m` counts: the window's first minutes are negative before minute window - 1. */
+  #slot(m: number): number {
+    const slot = m % this.#minutes
+    return slot < 0 ? slot + this.#minutes : slot
   }
 
   /** Deletes up to `limit` expired keys, the oldest first; returns how many. */
