@@ -123,6 +123,7 @@ export function factsAt(batch: MlBatch, i: number, into: LogEventFacts = newFact
   return into
 }
 
+/** An object for factsAt to fill. */
 export const newFacts = (): LogEventFacts => ({
   device: '',
   severity: 0,

@@ -77,7 +77,10 @@ export class RecentKeys<K> {
     this.#lastSeen.set(key, minute)
   }
 
-  /** Where minute `m` counts: the window's first minutes are negative before minute window - 1. */
+  /**
+   * Where minute `m` counts. A window ending before minute `minutes - 1` starts below 0, and `%`
+   * keeps the sign.
+   */
   #slot(m: number): number {
     const slot = m % this.#minutes
     return slot < 0 ? slot + this.#minutes : slot
